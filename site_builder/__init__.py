@@ -1,0 +1,1 @@
+"""Turn Chinese local-government income plans into a static public-information site."""

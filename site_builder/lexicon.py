@@ -1,0 +1,170 @@
+"""Loads the editable vocabularies in ``content/``: groups, departments, kinds, regions, words."""
+from __future__ import annotations
+
+import csv
+import logging
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import Diagnostic, InputError
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group of people measures can be for."""
+
+    slug: str
+    """Stable URL and data key (``migrant-workers``)."""
+    name: str
+    """Display name (农民工)."""
+    description: str
+    """One plain-language line."""
+    synonyms: tuple[str, ...]
+    """Words that tag a measure with this group."""
+    exclude: tuple[str, ...]
+    """Longer words containing a synonym that must not trigger it."""
+
+
+@dataclass(frozen=True)
+class Department:
+    """A department gathered across regions."""
+
+    name: str
+    """Canonical name (人力资源和社会保障部门)."""
+    aliases: tuple[str, ...]
+    """Endings of printed names that mean this department."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """One row of the gazetteer."""
+
+    code: str
+    province: str
+    city: str
+    county: str
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Every vocabulary the pipeline reads, loaded once per build."""
+
+    groups: tuple[Group, ...]
+    """Groups in file order."""
+    departments: tuple[Department, ...]
+    """Canonical departments."""
+    kinds: tuple[tuple[str, tuple[str, ...]], ...]
+    """(kind, heading words) in the order they are checked."""
+    places: tuple[Place, ...]
+    """The gazetteer of administrative divisions."""
+    words: tuple[tuple[str, int], ...]
+    """Domain words for jieba with their frequencies."""
+    benefit_types: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    """(slug, name, words) for benefit types, if configured."""
+
+    def group(self, slug: str) -> Group:
+        return next(g for g in self.groups if g.slug == slug)
+
+    def canonical_department(self, name: str) -> str | None:
+        """The canonical department whose longest alias the printed name ends with."""
+        best: tuple[int, str] | None = None
+        bare = name.lstrip("▲")
+        for dep in self.departments:
+            for alias in dep.aliases:
+                if bare.endswith(alias) or bare == alias:
+                    if best is None or len(alias) > best[0]:
+                        best = (len(alias), dep.name)
+        return best[1] if best else None
+
+    def kind_for_heading(self, title: str) -> str | None:
+        for kind, words in self.kinds:
+            if any(w in title for w in words):
+                return kind
+        return None
+
+
+def _load_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(Diagnostic(str(path), None, "error", "缺少词表文件", "从项目仓库恢复该文件"))
+    except tomllib.TOMLDecodeError as exc:
+        line = _toml_line(str(exc))
+        raise InputError(Diagnostic(str(path), line, "error", f"TOML 格式错误：{exc}", "检查引号和括号"))
+
+
+def _toml_line(msg: str) -> int | None:
+    m = re.search(r"line (\d+)", msg)
+    return int(m.group(1)) if m else None
+
+
+def load(content_dir: Path) -> Lexicon:
+    """Read every vocabulary file; a malformed file raises InputError pointing at it."""
+    g = _load_toml(content_dir / "groups.toml")
+    groups = []
+    seen = set()
+    for i, row in enumerate(g.get("group", [])):
+        unknown = set(row) - {"slug", "name", "description", "synonyms", "exclude"}
+        if unknown or not {"slug", "name"} <= set(row):
+            raise InputError(Diagnostic(str(content_dir / "groups.toml"), None, "error",
+                                        f"第 {i + 1} 个 [[group]] 的字段不对：{sorted(unknown) or '缺少 slug/name'}",
+                                        "允许的字段：slug name description synonyms exclude"))
+        if not re.fullmatch(r"[a-z0-9-]{1,80}", row["slug"]) or row["slug"] in seen:
+            raise InputError(Diagnostic(str(content_dir / "groups.toml"), None, "error",
+                                        f"slug 无效或重复：{row['slug']}", "只用小写字母、数字和连字符"))
+        seen.add(row["slug"])
+        groups.append(Group(row["slug"], row["name"], row.get("description", ""),
+                            tuple(row.get("synonyms", [])), tuple(row.get("exclude", []))))
+    d = _load_toml(content_dir / "departments.toml")
+    departments = tuple(Department(r["name"], tuple(r.get("aliases", []))) for r in d.get("department", []))
+    k = _load_toml(content_dir / "kinds.toml").get("kinds", {})
+    kinds = tuple((kind, tuple(words)) for kind, words in k.items())
+    places = _load_places(content_dir / "regions.csv")
+    words = _load_words(content_dir / "words.txt")
+    bt_path = content_dir / "benefit_types.toml"
+    benefit_types = ()
+    if bt_path.exists():
+        bt = _load_toml(bt_path)
+        benefit_types = tuple((r["slug"], r["name"], tuple(r.get("words", []))) for r in bt.get("type", []))
+    return Lexicon(tuple(groups), departments, kinds, places, words, benefit_types)
+
+
+def _load_places(path: Path) -> tuple[Place, ...]:
+    if not path.exists():
+        return ()
+    with path.open(encoding="utf-8", newline="") as fh:
+        return tuple(Place(r["code"], r["province"], r["city"], r["county"]) for r in csv.DictReader(fh))
+
+
+def _load_words(path: Path) -> tuple[tuple[str, int], ...]:
+    if not path.exists():
+        return ()
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split()
+        out.append((parts[0], int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 50000))
+    return tuple(out)
+
+
+_JIEBA_READY: set[tuple] = set()
+
+
+def tokenizer(lex: Lexicon):
+    """jieba with the domain words and every group synonym added, quiet, set up once per lexicon."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    key = (lex.words, tuple(g.synonyms for g in lex.groups), tuple(g.exclude for g in lex.groups))
+    if key not in _JIEBA_READY:
+        for word, freq in lex.words:
+            jieba.add_word(word, freq)
+        for group in lex.groups:
+            for word in group.synonyms + group.exclude:
+                jieba.add_word(word, 50000 + 100 * len(word))
+        _JIEBA_READY.add(key)
+    return jieba
