@@ -1,0 +1,72 @@
+"""Command line: build, serve, check. Exit codes: 0 ok, 1 check failed, 2 bad input."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .build import Paths, StrictFailure, build, check
+from .diagnostics import InputError, Report
+
+
+def _paths(args) -> Paths:
+    return Paths(Path(args.seeds), Path(args.content), Path(args.out), Path(args.templates))
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--seeds", default="seeds", help="folder of plan files (default: seeds/)")
+    p.add_argument("--content", default="content", help="folder of vocabularies (default: content/)")
+    p.add_argument("--out", default="output", help="output folder (default: output/)")
+    p.add_argument("--templates", default="templates", help="templates folder (default: templates/)")
+
+
+def _print_report(report: Report, verbose: bool, stream=sys.stderr) -> None:
+    for d in report.sorted():
+        if verbose or d.level != "info":
+            print(d, file=stream)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="site-builder", description="把居民增收方案生成静态网站")
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="build the site")
+    _common(b)
+    b.add_argument("--strict", action="store_true", help="stop without writing when any input has an error")
+    b.add_argument("--no-search", action="store_true", help="skip the Pagefind index")
+    b.add_argument("-v", "--verbose", action="store_true", help="also print info diagnostics")
+    s = sub.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on changes")
+    _common(s)
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--host", default="127.0.0.1")
+    c = sub.add_parser("check", help="print every diagnostic without writing the site")
+    _common(c)
+    c.add_argument("--strict", action="store_true", help="exit non-zero when there are errors")
+    c.add_argument("-v", "--verbose", action="store_true", help="also print info diagnostics")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "build":
+            summary = build(_paths(args), strict=args.strict, index=not args.no_search)
+            _print_report(summary.report, args.verbose)
+            r = summary.report
+            print(f"{summary.plans} 个方案，{summary.items} 个条目，{summary.pages} 个页面，"
+                  f"{summary.files} 个文件，搜索索引 {summary.indexed} 页；"
+                  f"{r.count('error')} 个错误，{r.count('warning')} 个警告；用时 {summary.seconds:.1f} 秒")
+            return 0
+        if args.command == "check":
+            report = check(_paths(args))
+            _print_report(report, args.verbose, sys.stdout)
+            print(f"{report.count('error')} 个错误，{report.count('warning')} 个警告，{report.count('info')} 条提示")
+            return 1 if args.strict and report.count("error") else 0
+        if args.command == "serve":
+            from .serve import serve
+            return serve(_paths(args), args.host, args.port)
+    except InputError as exc:
+        print(exc.diagnostic, file=sys.stderr)
+        return 2
+    except StrictFailure as exc:
+        _print_report(exc.report, False)
+        print(f"--strict：有 {exc.report.count('error')} 个错误，未写出网站", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0

@@ -1,0 +1,79 @@
+"""Open data: plans.json, measures.json and measures.csv, consistent with the pages."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .library import Library
+from .routes import url_for
+
+
+def plan_record(lib: Library, plan) -> dict:
+    r = plan.region
+    return {
+        "id": plan.id,
+        "title": plan.title,
+        "issuer": plan.issuer,
+        "region": {"province": r.province, "city": r.city, "county": r.county},
+        "date": plan.date,
+        "doc_number": plan.doc_number,
+        "period": f"{plan.period[0]}-{plan.period[1]}" if plan.period else None,
+        "status": lib.status(plan),
+        "cites": list(plan.cites),
+        "truncated": plan.truncated,
+        "source": plan.source,
+        "url": url_for(plan),
+    }
+
+
+def measure_record(entry) -> dict:
+    item = entry.item
+    return {
+        "id": entry.id,
+        "plan_id": entry.plan.id,
+        "path": list(entry.path),
+        "number": item.number,
+        "marker": item.marker,
+        "kind": item.kind,
+        "heading": item.heading,
+        "text": item.text,
+        "lead_units": [u.name for u in item.lead_units],
+        "units": [u.name for u in item.units],
+        "departments": sorted({u.canonical for u in item.lead_units + item.units if u.canonical}),
+        "amounts": [{"text": a.text, "yuan": a.yuan, "yuan_max": a.yuan_max, "per": a.per, "what": a.what}
+                    for a in item.amounts],
+        "groups": [t.slug for t in entry.tags],
+        "truncated": item.truncated,
+        "source_line": item.span.line,
+        "url": url_for(entry),
+    }
+
+
+def files(lib: Library) -> dict[str, bytes]:
+    plans = [plan_record(lib, p) for p in lib.plans]
+    measures = [measure_record(e) for e in lib.entries]
+    out = {
+        "data/plans.json": _json(plans),
+        "data/measures.json": _json(measures),
+    }
+    buf = io.StringIO()
+    cols = ["id", "plan_id", "path", "number", "kind", "heading", "text", "lead_units", "units",
+            "amounts", "groups", "url"]
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(cols)
+    for m in measures:
+        row = dict(m)
+        row["path"] = "、".join(m["path"])
+        row["lead_units"] = "、".join(m["lead_units"])
+        row["units"] = "、".join(m["units"])
+        row["amounts"] = "、".join(a["text"] for a in m["amounts"])
+        row["groups"] = "、".join(m["groups"])
+        w.writerow(["" if row[c] is None else row[c] for c in cols])
+    # A BOM so spreadsheet programs on Chinese Windows open the CSV as UTF-8.
+    out["data/measures.csv"] = ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return out
+
+
+def _json(value) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")

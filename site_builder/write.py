@@ -1,0 +1,60 @@
+"""Output: collect files (refusing two at one path), write them beside ``output/``, swap in atomically."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Callable
+
+from .diagnostics import Diagnostic, InputError
+
+
+class Files:
+    """The site's files in memory, path → bytes; a second file at one path is an error."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, bytes] = {}
+        self._origin: dict[str, str] = {}
+
+    def add(self, path: str, data: bytes, origin: str) -> None:
+        if ".." in path.split("/") or path.startswith("/"):
+            raise InputError(Diagnostic(origin, None, "error", f"输出路径越界：{path}"))
+        if path in self._files:
+            raise InputError(Diagnostic(origin, None, "error",
+                                        f"两个页面要写到同一路径 {path}（另一个来自 {self._origin[path]}）",
+                                        "检查重复的方案或分组 slug"))
+        self._files[path] = data
+        self._origin[path] = origin
+
+    def items(self):
+        return sorted(self._files.items())
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+
+def write_site(files: Files, out_dir: Path, finish: Callable[[Path], None]) -> None:
+    """Write everything into a temporary folder beside ``out_dir``, run ``finish`` on it (search
+    indexing), then swap it in; a failed or killed build leaves the previous site untouched."""
+    out_dir = out_dir.resolve()
+    parent = out_dir.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = parent / f".{out_dir.name}.tmp-{os.getpid()}"
+    old = parent / f".{out_dir.name}.old-{os.getpid()}"
+    for stale in parent.glob(f".{out_dir.name}.tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    try:
+        for path, data in files.items():
+            target = tmp / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        finish(tmp)
+        if out_dir.exists():
+            out_dir.rename(old)
+        tmp.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old.exists() and not out_dir.exists():
+            old.rename(out_dir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
