@@ -21,6 +21,27 @@ class Line:
     weak: bool = False
     """True when it starts with a bare number split out of flowed text, which the outline
     builder may still judge to be a page number rather than an item number."""
+    starts: tuple[tuple[int, int], ...] = ()
+    """(character offset, physical line) where each joined physical line begins in ``text``."""
+
+    def line_at(self, offset: int) -> int:
+        """The physical line of a character offset in ``text``."""
+        line = self.line
+        for off, ln in self.starts:
+            if off <= offset:
+                line = ln
+        return line
+
+    def cut(self, start: int, end: int, **changes) -> "Line":
+        """The part ``text[start:end]`` as a Line with its own start line and offsets."""
+        part = self.text[start:end]
+        lead = len(part) - len(part.lstrip())
+        part = part.strip()
+        begin = start + lead
+        starts = tuple((off - begin, ln) for off, ln in self.starts if begin < off < begin + len(part))
+        first = self.line_at(begin)
+        last = starts[-1][1] if starts else first
+        return replace(self, text=part, line=first, end=last, starts=starts, **changes)
 
 
 CN_DIGITS = "一二三四五六七八九十"
@@ -95,7 +116,8 @@ def join_soft_wraps(lines: list[Line], path: str, report: Report) -> list[Line]:
                 and not ln.text.startswith(("专栏",))):
             # PDF wraps break words: no space is added between CJK characters.
             sep = "" if _cjk(prev.text[-1]) or _cjk(ln.text[0]) else " "
-            out[-1] = replace(prev, text=prev.text + sep + ln.text, end=ln.end)
+            starts = prev.starts + ((len(prev.text) + len(sep), ln.line),)
+            out[-1] = replace(prev, text=prev.text + sep + ln.text, end=ln.end, starts=starts)
         else:
             out.append(ln)
     return out
@@ -131,18 +153,19 @@ def drop_page_numbers(lines: list[Line], path: str, report: Report) -> list[Line
             before_marker = bool(MARKER_START.match(after)) or bool(re.match(r"\d{1,3}\s", after))
             at_start = first and not before
             if mid_sentence or before_marker or at_start:
-                pieces.append(text[pos:m.start()])
+                # Blanked, not removed, so offsets into the text keep pointing at their lines.
+                pieces.append(text[pos:m.start()] + " " * (m.end() - m.start()))
                 pos = m.end()
                 page = n
                 dropped += 1
         pieces.append(text[pos:])
         new = "".join(pieces) if len(pieces) > 1 else text
-        out.append(replace(ln, text=new.strip()))
+        out.append(replace(ln, text=new))
         first = False
     if dropped:
         report.add(path, lines[0].line if lines else None, "info",
                    f"去掉了正文中的 {dropped} 个页码")
-    return [l for l in out if l.text]
+    return [l for l in out if l.text.strip()]
 
 
 # Inline markers in flowed text: chapter `一、`, section `(一)`, or a bare item number after a
@@ -167,19 +190,18 @@ def split_flowed_text(lines: list[Line], path: str, report: Report) -> list[Line
     """
     out: list[Line] = []
     for ln in lines:
-        parts = [p for p in _INLINE.split(ln.text) if p and p.strip()]
+        ln = ln.cut(0, len(ln.text))
+        bounds = [0] + [m.end() for m in _INLINE.finditer(ln.text)] + [len(ln.text)]
+        parts = [ln.cut(a, b) for a, b in zip(bounds, bounds[1:]) if ln.text[a:b].strip()]
         if len(parts) == 1 and not _FLOWED_HEADING.match(ln.text) and not _WEAK_START.match(ln.text):
             out.append(ln)
             continue
         for part in parts:
-            part = part.strip()
-            m = _FLOWED_HEADING.match(part)
-            segs = [m.group(1), part[m.end():]] if m and len(parts) > 1 else [part]
+            m = _FLOWED_HEADING.match(part.text)
+            segs = [part.cut(0, m.end(1)), part.cut(m.end(1), len(part.text))] if m and len(parts) > 1 else [part]
             for seg in segs:
-                seg = seg.strip()
-                if not seg:
-                    continue
-                out.append(replace(ln, text=seg, weak=bool(_WEAK_START.match(seg))))
+                if seg.text:
+                    out.append(replace(seg, weak=bool(_WEAK_START.match(seg.text))))
     return out
 
 

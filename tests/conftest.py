@@ -1,0 +1,90 @@
+"""Shared fixtures: the project paths, the lexicon, a site built once per run, a server, a browser."""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def lex():
+    from site_builder import lexicon
+    return lexicon.load(ROOT / "content")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The bundled seeds built once, search index included."""
+    from site_builder.build import Paths, build
+    out = tmp_path_factory.mktemp("site") / "output"
+    old = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        summary = build(Paths(ROOT / "seeds", ROOT / "content", out, ROOT / "templates"))
+    finally:
+        os.chdir(old)
+    assert summary.plans > 0
+    return out
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve_dir(directory: Path, headers: dict | None = None):
+    """Serve a folder on 127.0.0.1 on a free port; returns (server, base URL)."""
+    class Handler(_Quiet):
+        def end_headers(self):
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
+            super().end_headers()
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    server, url = serve_dir(built_site)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright; under CI=true a missing browser fails, never skips."""
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None and not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium fonts-wqy-microhei)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def phone(browser):
+    """A page at phone width (390 × 844)."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    page = ctx.new_page()
+    yield page
+    ctx.close()
