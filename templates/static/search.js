@@ -32,6 +32,17 @@ function excerptNodes(html) {
   return frag;
 }
 
+function pageUrl(u) {
+  // Pagefind drops index.html; our links always end in it so they also work from disk.
+  const [path, hash] = u.split("#");
+  const full = path.endsWith("/") ? path + "index.html" : path;
+  return hash ? `${full}#${hash}` : full;
+}
+
+function plainText(html) {
+  return new DOMParser().parseFromString(html, "text/html").body.textContent || "";
+}
+
 function link(url, text) {
   const a = document.createElement("a");
   a.href = url;
@@ -52,21 +63,30 @@ async function run(query) {
       : "搜索暂时无法使用（浏览器可能阻止了所需的组件）。请用下方的人群和地区链接浏览。";
     return;
   }
-  const search = await pf.search(query);
+  // Pagefind 1.5.2 splits Chinese queries differently from the index (农民工 → 农民 + 工…), so an
+  // unquoted query also matches 工作 or 工业. A quoted query matches the exact phrase; the plain
+  // query is the fallback when the phrase is nowhere.
+  const term = query.trim();
+  const quoted = /[\u3400-\u9fff]/.test(term) && !/["\s]/.test(term);
+  let search = quoted ? await pf.search(`"${term}"`) : await pf.search(term);
+  if (quoted && !search.results.length) search = await pf.search(term);
   const results = await Promise.all(search.results.slice(0, 20).map((r) => r.data()));
   statusLine.textContent = results.length ? `找到 ${search.results.length} 个页面` : "没有找到结果，请换个说法试试。";
   for (const r of results) {
     const li = document.createElement("li");
     const h = document.createElement("h2");
-    h.appendChild(link(r.url, r.meta.title || r.url));
+    h.appendChild(link(pageUrl(r.url), r.meta.title || r.url));
     li.appendChild(h);
-    const subs = (r.sub_results || []).filter((s) => s.url.includes("#")).slice(0, 5);
+    // Sections whose excerpt holds the whole query first, then the rest in page order.
+    const subs = (r.sub_results || []).filter((s) => s.url.includes("#"))
+      .map((s, i) => [plainText(s.excerpt).includes(term) ? 0 : 1, i, s])
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1]).map((x) => x[2]).slice(0, 5);
     if (subs.length) {
       const ul = document.createElement("ul");
       ul.className = "sub";
       for (const s of subs) {
         const sli = document.createElement("li");
-        sli.appendChild(link(s.url, s.title));
+        sli.appendChild(link(pageUrl(s.url), s.title));
         const p = document.createElement("p");
         p.appendChild(excerptNodes(s.excerpt));
         sli.appendChild(p);

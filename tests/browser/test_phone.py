@@ -1,0 +1,51 @@
+"""Phone-width layout (390 px): no sideways scrolling, 18 px text, big enough tap targets; screenshots kept."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+WIDTH = 390
+ARTIFACTS = Path(__file__).resolve().parent.parent / ".artifacts"
+PLAIN = ["index.html", "groups/migrant-workers/index.html"]
+
+
+def _largest_plan(site: Path) -> str:
+    pages = list((site / "plans").glob("*/index.html"))
+    assert pages, "no plan pages"
+    return max(pages, key=lambda p: p.stat().st_size).relative_to(site).as_posix()
+
+
+def _check(page, url: str, shot: str) -> None:
+    page.goto(url)
+    page.wait_for_load_state("load")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    if scroll_width > WIDTH:
+        # Name what sticks out, to make the failure actionable.
+        wide = page.evaluate(f"""() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > {WIDTH} + 0.5)
+            .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
+                                   + ' right=' + Math.round(e.getBoundingClientRect().right))""")
+        pytest.fail(f"{url}: horizontal scroll, scrollWidth {scroll_width} > {WIDTH}; too wide: {wide}")
+    font = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert font >= 18, f"{url}: body font-size {font}px < 18px"
+
+
+@pytest.mark.parametrize("path", PLAIN + ["<largest plan>"])
+def test_phone_layout(path, built_site, site_url, phone):
+    if path == "<largest plan>":
+        path = _largest_plan(built_site)
+    name = path.removesuffix("index.html").strip("/").replace("/", "-") or "home"
+    _check(phone, site_url + path, f"phone-{name}.png")
+
+
+def test_home_tiles_are_big_enough_to_tap(site_url, phone):
+    phone.goto(site_url + "index.html")
+    boxes = phone.eval_on_selector_all(
+        ".tile", "els => els.map(e => { const r = e.getBoundingClientRect();"
+                 " return {text: e.textContent.trim(), w: r.width, h: r.height}; })")
+    assert boxes, "no .tile on the home page"
+    small = [b for b in boxes if b["w"] < 44 or b["h"] < 44]
+    assert not small, f"tiles smaller than 44×44 px: {small}"

@@ -1,0 +1,77 @@
+"""Search in a phone-sized browser: results lead to the measures that match, and a broken index is explained."""
+from __future__ import annotations
+
+import shutil
+from urllib.parse import quote
+
+from tests.conftest import serve_dir
+
+QUERY = "农民工"
+RESULTS_TIMEOUT_MS = 10_000
+SAMPLE = 5
+
+# Text of the measure headed by the element with this id: the nearest <article class="item"> around it.
+MEASURE_TEXT_JS = """id => {
+  const el = document.getElementById(id);
+  if (!el) return {found: false, text: null};
+  const item = el.closest('article.item');
+  return {found: true, text: item ? item.innerText : null};
+}"""
+
+
+def _search(page, base: str, query: str) -> None:
+    page.goto(f"{base}search/index.html?q={quote(query)}")
+
+
+def test_search_results_link_to_matching_measures(site_url, phone):
+    _search(phone, site_url, QUERY)
+    phone.wait_for_selector("#search-results li", timeout=RESULTS_TIMEOUT_MS)
+    results = phone.locator("#search-results > li")
+    assert results.count() >= 3, f"only {results.count()} results for {QUERY}: {phone.inner_text('#search-status')!r}"
+
+    links = phone.eval_on_selector_all(
+        "#search-results a", "els => els.map(a => ({href: a.href, text: a.textContent}))")
+    measure_links = []
+    for link in links:
+        if "#m-" in link["href"] and link["href"] not in [m["href"] for m in measure_links]:
+            measure_links.append(link)
+    assert measure_links, f"no result links to a measure (#m-…): {[l['href'] for l in links]}"
+
+    wrong = []
+    for link in measure_links[:SAMPLE]:
+        frag = link["href"].split("#", 1)[1]
+        phone.goto(link["href"])
+        got = phone.evaluate(MEASURE_TEXT_JS, frag)
+        if not got["found"]:
+            wrong.append(f"{link['href']}: no element with id={frag!r}")
+        elif got["text"] is None:
+            wrong.append(f"{link['href']}: #{frag} is not inside an <article class=\"item\">")
+        elif QUERY not in got["text"]:
+            wrong.append(f"{link['href']} (shown as {link['text']!r}): the measure does not mention {QUERY}: "
+                         f"{got['text'][:80]!r}…")
+    assert not wrong, (f"{len(wrong)} of the first {min(SAMPLE, len(measure_links))} measure links for "
+                       f"{QUERY} lead to measures without it:\n" + "\n".join(wrong))
+
+
+def test_search_explains_when_pagefind_is_missing(built_site, tmp_path, browser):
+    copy = tmp_path / "site"
+    shutil.copytree(built_site, copy)
+    shutil.rmtree(copy / "pagefind")
+    server, base = serve_dir(copy)
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = ctx.new_page()
+        _search(page, base, QUERY)
+        try:
+            page.wait_for_function(
+                """() => { const t = document.getElementById('search-status').textContent.trim();
+                           return t !== '' && !t.includes('正在搜索'); }""", timeout=5_000)
+        except Exception:  # noqa: BLE001 - the assertions below say what was wrong
+            pass
+        status = page.inner_text("#search-status").strip()
+        assert status, "#search-status is empty when Pagefind cannot load"
+        assert "正在搜索" not in status, f"#search-status still says {status!r} (a spinner) when Pagefind cannot load"
+        assert page.locator("#search-results li").count() == 0
+    finally:
+        ctx.close()
+        server.shutdown()
