@@ -17,6 +17,8 @@ _MONEY = re.compile(
 _PURPOSE = re.compile(
     r"[\u4e00-\u9fff]{0,8}?(?:补贴|补助|奖补资金|奖励|奖补|资金|贷款|津贴|奖金|养老金|低保金|保证金|基金|工资|收入|费)"
 )
+# Words that end the clause before a purpose: `对首次创业的给予一次性创业补贴` → 一次性创业补贴.
+_PURPOSE_CUT = re.compile(r".*(?:给予|发放|提供|享受|落实|按照|按|对|的|给|予)")
 _PERCENT = re.compile(r"\d+(?:\.\d+)?\s*%(?:以上|以下|左右|以内)?")
 _COUNT = re.compile(r"\d+(?:\.\d+)?\s*万?(?:人次|人|户|个|家|名|套|所)(?:以上|左右)?")
 _DEADLINE = re.compile(r"(?:到|至|力争到|力争)\s*20\d{2}\s*年(?:底|末)?")
@@ -34,7 +36,8 @@ def find_amounts(text: str) -> tuple[Amount, ...]:
         sentence_start = max(text.rfind(c, 0, m.start()) for c in "。；;") + 1
         before = text[sentence_start:m.start()]
         purposes = list(_PURPOSE.finditer(before))
-        what = purposes[-1].group(0) if purposes else None
+        what = _PURPOSE_CUT.sub("", purposes[-1].group(0)) if purposes else None
+        what = what or None
         out.append(Amount(m.group(0).strip(), _num(a), _num(b) if b is not None else None, per, what))
     return tuple(out)
 

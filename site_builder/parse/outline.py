@@ -84,8 +84,9 @@ def build(blocks: list[Block], path: str, report: Report) -> Outline:
                 stack.pop()
             box = None
 
-    for b in blocks:
+    for idx, b in enumerate(blocks):
         ln = b.line
+        following = blocks[idx + 1] if idx + 1 < len(blocks) else None
         if b.kind == "trailer":
             break
         if b.kind == "column":
@@ -103,8 +104,9 @@ def build(blocks: list[Block], path: str, report: Report) -> Outline:
             inner_last = box.last.get(b.kind)
             outer = _outer_container(stack, box, b.kind)
             outer_fits = b.number is not None and b.number in _expected(outer, b.kind, counters)
-            if inner_last is not None and b.number == inner_last + 1:
-                pass  # continues the box's own list
+            if inner_last is not None and b.number == inner_last + 1 and not (
+                    outer_fits and b.kind != "number" and _opens_body(following)):
+                pass  # continues the box's own list (a table's next row label)
             elif outer_fits:
                 close_box()
             elif b.number == 1 and inner_last is None:
@@ -228,6 +230,16 @@ def build(blocks: list[Block], path: str, report: Report) -> Outline:
         and blocks[-1].kind in ("paragraph", "number", "paren", "bullet", "section", "chapter") \
         and len(last_text) > 30
     return Outline(root, truncated, blocks[-1].line.end if blocks else 1)
+
+
+def _opens_body(block: Block | None) -> bool:
+    """After a chapter marker that could be a table row label: real chapters go on with headings,
+    items or prose, table rows with short cells."""
+    if block is None:
+        return True
+    if block.kind in ("section", "number", "paren", "bullet", "column"):
+        return True
+    return block.kind == "paragraph" and not _looks_like_cell(block.text)
 
 
 def _outer_container(stack: list[_Node], box: _Node, kind: str) -> _Node:

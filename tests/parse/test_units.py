@@ -58,7 +58,8 @@ def test_triangle_marks_the_lead():
 
 
 @pytest.mark.parametrize("name", ["区人力资源社会保障局", "新区人力资源和社会保障局", "区人力社保局",
-                                  "市人力资源社会保障局"])
+                                  "市人力资源社会保障局"],
+                         ids=["district", "new-area-he", "short-form", "city"])
 def test_canonical_department(lex, name):
     assert lex.canonical_department(name) == HR
 
