@@ -42,8 +42,6 @@ def parse_source(source: Source, lex: Lexicon, report: Report) -> list[Plan]:
     for n, (idx, title, title_line) in enumerate(titles):
         stop = titles[n + 1][0] if n + 1 < len(titles) else len(blocks)
         body_blocks = [b for b in blocks[idx + 1: stop] if not _is_title_continuation(b)]
-        if idx >= 0 and body_blocks and body_blocks[0].line.line == blocks[idx].line.line and False:
-            pass
         plans.append(_plan(source, title, title_line, body_blocks, shared, lex, report))
     return plans
 
@@ -62,9 +60,6 @@ def _split_flowed_title(blocks: list[Block]) -> list[Block]:
     rest_text = b.text[m.end():]
     rest = Block("paragraph", None, "", rest_text, replace(b.line, text=rest_text))
     return [title, rest] + blocks[1:]
-
-
-_CONT = "_title_continuation"
 
 
 def _find_titles(blocks: list[Block]) -> list[tuple[int, str, int]]:

@@ -168,7 +168,7 @@ def build(blocks: list[Block], path: str, report: Report) -> Outline:
 
         if b.line.weak and number not in expected:
             # A bare number that fits no list is a page number the line rules could not place.
-            top().paragraphs.append(b.text) if top().paragraphs else top().paragraphs.append(b.text)
+            top().paragraphs.append(b.text)
             report.add(path, ln.line, "info", f"把正文中的“{number}”当作页码去掉",
                        "若这是条目编号，请检查前后编号是否连续")
             continue
