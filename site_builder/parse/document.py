@@ -127,8 +127,9 @@ def _preamble_meta(preamble: list[Block], source: Source, report: Report) -> dic
                 out["doc_number"] = d
                 out["evidence"].append(f"文号：{text}")
                 report.add(source.path, b.line.line, "info", f"文号“{text}”缺少括号和“号”，按 {d} 读取")
-            elif len(text) <= 30:
-                nums = meta.find_doc_numbers(text)
+            elif len(text) <= 30 or re.search(r"(?:文号|发文字号)\s*[:：]", text):
+                labelled = re.search(r"(?:文号|发文字号)\s*[:：]\s*(.*)", text)
+                nums = meta.find_doc_numbers(labelled.group(1) if labelled else text)
                 if nums:
                     out["doc_number"] = nums[0][0]
                     out["evidence"].append(f"文号：{text}")
