@@ -63,13 +63,18 @@ def parse_all(paths: Paths, lex: lexicon.Lexicon, report: Report) -> list[Plan]:
     return plans
 
 
-def build(paths: Paths, *, strict: bool = False, index: bool = True) -> Summary:
-    started = time.perf_counter()
-    report = Report()
+def load(paths: Paths, report: Report) -> tuple[config_mod.Config, lexicon.Lexicon, library.Library]:
+    """Settings, vocabularies and every plan linked into a Library: what build and check share."""
     config = config_mod.load(paths.content / "site.toml")
     lex = lexicon.load(paths.content)
     plans = parse_all(paths, lex, report)
-    lib = library.link(plans, lex, config.today_date(), report)
+    return config, lex, library.link(plans, lex, config.today_date(), report)
+
+
+def build(paths: Paths, *, strict: bool = False, index: bool = True) -> Summary:
+    started = time.perf_counter()
+    report = Report()
+    config, lex, lib = load(paths, report)
     if strict and report.count("error"):
         raise StrictFailure(report)
     pages = routes.pages(lib, lex, config)
@@ -98,10 +103,7 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True) -> Summary:
 def check(paths: Paths) -> Report:
     """Parse and link everything without writing, for ``site-builder check``."""
     report = Report()
-    config = config_mod.load(paths.content / "site.toml")
-    lex = lexicon.load(paths.content)
-    plans = parse_all(paths, lex, report)
-    library.link(plans, lex, config.today_date(), report)
+    load(paths, report)
     return report
 
 

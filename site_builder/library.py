@@ -67,14 +67,16 @@ class Library:
     """Canonical department → entries it leads or shares."""
     by_cite: Mapping[str, tuple[Plan, ...]]
     """Cited document number → plans citing it."""
+    by_plan: Mapping[str, tuple[Entry, ...]]
+    """Plan id → its entries in document order."""
     today: dt.date
     """The date validity is judged against."""
 
     def entries_of(self, plan: Plan) -> tuple[Entry, ...]:
-        return tuple(e for e in self.entries if e.plan.id == plan.id)
+        return self.by_plan.get(plan.id, ())
 
     def tags_of(self, plan: Plan) -> Mapping[str, tuple[Tag, ...]]:
-        return MappingProxyType({e.item.anchor: e.tags for e in self.entries if e.plan.id == plan.id})
+        return MappingProxyType({e.item.anchor: e.tags for e in self.entries_of(plan)})
 
     def status(self, plan: Plan) -> str:
         """实施中 / 已到期 / 已废止 against the configured date; 未注明期限 when the plan gives none."""
@@ -96,10 +98,11 @@ def link(plans: list[Plan], lex: Lexicon, today: dt.date, report: Report) -> Lib
     plans = _unique_ids(plans, report)
     plans.sort(key=lambda p: (p.region.full_name, p.title, p.id))
     tagger = Tagger(lex)
-    entries: list[Entry] = []
-    for plan in plans:
-        for item, path in _walk(plan.body, ()):
-            entries.append(Entry(plan, item, path, tagger.tag(item)))
+    by_plan: dict[str, tuple[Entry, ...]] = {
+        plan.id: tuple(Entry(plan, item, path, tagger.tag(item)) for item, path in _walk(plan.body, ()))
+        for plan in plans
+    }
+    entries = [e for plan in plans for e in by_plan[plan.id]]
     by_group: dict[str, list[Entry]] = {g.slug: [] for g in lex.groups}
     by_dep: dict[str, list[Entry]] = {}
     for e in entries:
@@ -123,6 +126,7 @@ def link(plans: list[Plan], lex: Lexicon, today: dt.date, report: Report) -> Lib
         region_of_plan=MappingProxyType(region_of_plan),
         by_department=MappingProxyType({k: tuple(v) for k, v in sorted(by_dep.items())}),
         by_cite=MappingProxyType({k: tuple(v) for k, v in sorted(by_cite.items())}),
+        by_plan=MappingProxyType(by_plan),
         today=today,
     )
 
@@ -157,7 +161,6 @@ def _unique_ids(plans: list[Plan], report: Report) -> list[Plan]:
 def _regions(plans: list[Plan], lex: Lexicon):
     codes = {}
     for pl in lex.places:
-        name = pl.county or pl.city or pl.province
         level = 3 if pl.county else 2 if pl.city else 1
         codes.setdefault((level, pl.province, pl.city if level >= 2 else "", pl.county if level == 3 else ""), pl.code)
     regions: dict[str, RegionNode] = {}

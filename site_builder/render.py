@@ -23,7 +23,6 @@ def environment(templates: Path) -> jinja2.Environment:
         extensions=["jinja2.ext.do"],
     )
     env.filters["highlight"] = highlight
-    env.filters["yuan"] = yuan
     env.filters["paragraphs"] = paragraphs
     return env
 
@@ -48,11 +47,3 @@ def paragraphs(text: str) -> Markup:
     parts = [p for p in text.split("\n") if p.strip()]
     return Markup("".join(f"<p>{escape(p)}</p>" for p in parts))
 
-
-def yuan(value: float) -> str:
-    """10000 → 1万元; 200000000 → 2亿元; 500 → 500元."""
-    if value >= 100_000_000 and value % 1_000_000 == 0:
-        return f"{value / 100_000_000:g}亿元"
-    if value >= 10_000 and value % 100 == 0:
-        return f"{value / 10_000:g}万元"
-    return f"{value:g}元"

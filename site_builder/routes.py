@@ -14,7 +14,6 @@ HOME = "index.html"
 SEARCH = "search/index.html"
 PLANS = "plans/index.html"
 REGIONS = "regions/index.html"
-DATA = "data/index.html"
 NOT_FOUND = "404.html"
 
 
@@ -59,17 +58,18 @@ class Page:
 
 def pages(lib: Library, lex: Lexicon, config: Config) -> list[Page]:
     groups = sorted(lex.groups, key=lambda g: (-len(lib.by_group.get(g.slug, ())), lex.groups.index(g)))
-    top_regions = [r for r in lib.regions.values() if r.parent is None]
-    top_regions.sort(key=lambda r: r.full_name)
+    children = _children(lib)
+    tree = _region_tree(lib, children)
+    order = {r.key: i for i, (r, _d, _n) in enumerate(tree)}
     out = [
         Page(HOME, "home.html", config.title, {
             "groups": [(g, len(lib.by_group.get(g.slug, ()))) for g in groups],
-            "regions": _region_tree(lib), "plans": lib.plans,
+            "regions": tree, "plans": lib.plans,
             "item_count": len(lib.entries),
         }, search_body=False),
-        Page(SEARCH, "search.html", "搜索", {"groups": groups, "regions": top_regions}, search_body=False),
+        Page(SEARCH, "search.html", "搜索", {"groups": groups, "regions": children[None]}, search_body=False),
         Page(PLANS, "plans.html", "全部方案", {"plans": lib.plans}, search_body=False),
-        Page(REGIONS, "regions.html", "按地区浏览", {"tree": _region_tree(lib)}, search_body=False),
+        Page(REGIONS, "regions.html", "按地区浏览", {"tree": tree}, search_body=False),
         Page(NOT_FOUND, "404.html", "页面不存在", {}, search_body=False),
     ]
     for plan in lib.plans:
@@ -84,24 +84,30 @@ def pages(lib: Library, lex: Lexicon, config: Config) -> list[Page]:
     for group in lex.groups:
         entries = lib.by_group.get(group.slug, ())
         out.append(Page(url_for(group), "group.html", f"{group.name}可以享受的政策", {
-            "group": group, "by_region": _by_region(lib, entries), "count": len(entries),
+            "group": group, "by_region": _by_region(lib, entries, order), "count": len(entries),
         }))
     for region in lib.regions.values():
-        children = sorted((r for r in lib.regions.values() if r.parent == region.key), key=lambda r: r.full_name)
         out.append(Page(url_for(region), "region.html", f"{region.full_name}的居民增收政策", {
-            "region": region, "plans": lib.plans_by_region[region.key], "children": children,
+            "region": region, "plans": lib.plans_by_region[region.key], "children": children.get(region.key, []),
             "parent": lib.regions.get(region.parent) if region.parent else None,
         }))
     return out
 
 
-def _region_tree(lib: Library) -> list[tuple[RegionNode, int]]:
-    """Regions in tree order with their depth, for nested lists."""
+def _children(lib: Library) -> dict[str | None, list[RegionNode]]:
+    """Region key (None for the top) → the regions directly below it, by name."""
+    kids: dict[str | None, list[RegionNode]] = {None: []}
+    for r in sorted(lib.regions.values(), key=lambda r: r.full_name):
+        kids.setdefault(r.parent, []).append(r)
+    return kids
+
+
+def _region_tree(lib: Library, children) -> list[tuple[RegionNode, int, int]]:
+    """(region, depth, plan count) in tree order, for nested lists."""
     out = []
 
     def walk(parent, depth):
-        kids = sorted((r for r in lib.regions.values() if r.parent == parent), key=lambda r: r.full_name)
-        for r in kids:
+        for r in children.get(parent, []):
             out.append((r, depth, len(lib.plans_by_region.get(r.key, ()))))
             walk(r.key, depth + 1)
 
@@ -109,9 +115,8 @@ def _region_tree(lib: Library) -> list[tuple[RegionNode, int]]:
     return out
 
 
-def _by_region(lib: Library, entries) -> list[tuple[RegionNode | None, list]]:
+def _by_region(lib: Library, entries, order: dict[str, int]) -> list[tuple[RegionNode, list]]:
     """Entries grouped by the plan's most specific region, regions in tree order."""
-    order = {r.key: i for i, (r, _d, _n) in enumerate(_region_tree(lib))}
     buckets: dict[str, list] = {}
     for e in entries:
         key = lib.region_of_plan[e.plan.id][-1]

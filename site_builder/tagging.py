@@ -46,12 +46,11 @@ class Tagger:
                 if len(joined) > self.max_len:
                     break
                 spans.add(joined)
-        token_set = set(toks)
         out = []
         for group in self.lex.groups:
+            # Exclude words are jieba words too, so a synonym inside one (农民工 in 农民工作) never
+            # forms a span of whole tokens there.
             hits = [s for s in group.synonyms if s in spans and s not in group.exclude]
-            hits = [h for h in hits if not any(ex in token_set and h in ex for ex in group.exclude)
-                    or h in token_set]
             if hits:
                 out.append(Tag(group.slug, tuple(sorted(set(hits), key=hits.index))))
         return tuple(out)
