@@ -38,7 +38,9 @@ def render(env: jinja2.Environment, page: Page, lib: Library, config: Config) ->
 def highlight(text: str, words) -> Markup:
     """Escape text, then wrap each evidence word in <mark>."""
     safe = str(escape(text))
-    for w in sorted({str(escape(w)) for w in words if w}, key=len, reverse=True):
+    # Longest first so a word inside a longer one is not marked twice; ties in a fixed order so
+    # the page does not change with Python's hash seed.
+    for w in sorted({str(escape(w)) for w in words if w}, key=lambda w: (-len(w), w)):
         safe = re.sub(re.escape(w), lambda m: f"<mark>{m.group(0)}</mark>", safe)
     return Markup(safe)
 
