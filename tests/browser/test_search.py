@@ -23,9 +23,18 @@ def _search(page, base: str, query: str) -> None:
     page.goto(f"{base}search/index.html?q={quote(query)}")
 
 
+def _wait_for_results(page) -> None:
+    """Wait for result items; on timeout, fail with what the page said instead."""
+    try:
+        page.wait_for_selector("#search-results li", timeout=RESULTS_TIMEOUT_MS)
+    except Exception:
+        raise AssertionError(f"no results within {RESULTS_TIMEOUT_MS} ms; "
+                             f"status: {page.inner_text('#search-status')!r}") from None
+
+
 def test_search_results_link_to_matching_measures(site_url, phone):
     _search(phone, site_url, QUERY)
-    phone.wait_for_selector("#search-results li", timeout=RESULTS_TIMEOUT_MS)
+    _wait_for_results(phone)
     results = phone.locator("#search-results > li")
     assert results.count() >= 3, f"only {results.count()} results for {QUERY}: {phone.inner_text('#search-status')!r}"
 
