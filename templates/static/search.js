@@ -5,15 +5,18 @@ const input = document.getElementById("q");
 const statusLine = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const siteRoot = new URL("../", import.meta.url);
-let pagefind = null;
+let loading = null;
+let latest = 0;
 
-async function load() {
-  if (pagefind) return pagefind;
-  if (location.protocol === "file:") throw new Error("file");
-  const mod = await import(new URL("pagefind/pagefind.js", siteRoot).href);
-  await mod.options({ baseUrl: siteRoot.pathname, excerptLength: 40 });
-  pagefind = mod;
-  return mod;
+function load() {
+  // One import and one options() call, however many searches start while it loads.
+  loading ??= (async () => {
+    if (location.protocol === "file:") throw new Error("file");
+    const mod = await import(new URL("pagefind/pagefind.js", siteRoot).href);
+    await mod.options({ baseUrl: siteRoot.pathname, excerptLength: 40 });
+    return mod;
+  })();
+  return loading;
 }
 
 function excerptNodes(html) {
@@ -51,6 +54,7 @@ function link(url, text) {
 }
 
 async function run(query) {
+  const mine = ++latest;
   list.replaceChildren();
   if (!query.trim()) { statusLine.textContent = ""; return; }
   statusLine.textContent = "正在搜索……";
@@ -58,6 +62,7 @@ async function run(query) {
   try {
     pf = await load();
   } catch (err) {
+    if (mine !== latest) return;
     statusLine.textContent = location.protocol === "file:"
       ? "从本地文件打开时无法使用全文搜索。请用下方的人群和地区链接浏览。"
       : "搜索暂时无法使用（浏览器可能阻止了所需的组件）。请用下方的人群和地区链接浏览。";
@@ -71,6 +76,7 @@ async function run(query) {
   let search = quoted ? await pf.search(`"${term}"`) : await pf.search(term);
   if (quoted && !search.results.length) search = await pf.search(term);
   const results = await Promise.all(search.results.slice(0, 20).map((r) => r.data()));
+  if (mine !== latest) return; // a newer search started while this one ran
   statusLine.textContent = results.length ? `找到 ${search.results.length} 个页面` : "没有找到结果，请换个说法试试。";
   for (const r of results) {
     const li = document.createElement("li");

@@ -1,6 +1,7 @@
 """Search in a phone-sized browser: results lead to the measures that match, and a broken index is explained."""
 from __future__ import annotations
 
+import re
 import shutil
 from urllib.parse import quote
 
@@ -84,3 +85,17 @@ def test_search_explains_when_pagefind_is_missing(built_site, tmp_path, browser)
     finally:
         ctx.close()
         server.shutdown()
+
+
+def test_a_new_search_replaces_one_still_loading(site_url, phone):
+    """Submitting while the ?q= search still loads shows only the new results, once each."""
+    _search(phone, site_url, "渔民")
+    phone.fill("#q", QUERY)
+    phone.click("#search-form button[type=submit]")
+    _wait_for_results(phone)
+    phone.wait_for_timeout(1500)  # let a stale first search finish, if it would still append
+    titles = phone.eval_on_selector_all("#search-results > li > h2", "els => els.map(e => e.textContent)")
+    status = phone.inner_text("#search-status")
+    found = int(re.search(r"找到 (\d+) 个页面", status).group(1))
+    assert len(titles) == min(found, 20), (status, titles)
+    assert len(set(titles)) == len(titles), titles
