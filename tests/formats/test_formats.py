@@ -17,6 +17,11 @@ def parse(name, lex):
     return source, parse_source(source, lex, report), report
 
 
+def source_line(name: str, item) -> str:
+    """The physical line of the file an item's span starts on."""
+    return (HERE / name).read_text(encoding="utf-8").split("\n")[item.span.line - 1]
+
+
 def test_gbk_with_crlf(lex):
     source, plans, _ = parse("gbk_plan.txt", lex)
     assert source.encoding == "gb18030"
@@ -43,8 +48,7 @@ def test_saved_web_page_keeps_the_article_and_its_metadata(lex):
     assert [u.name for u in items[0].lead_units] == ["县人力资源社会保障局"]
     assert items[0].amounts[0].per == "人"
     # Line numbers point into the HTML file itself.
-    lines = (HERE / "saved_page.html").read_text(encoding="utf-8").split("\n")
-    assert "1.支持高校毕业生就业" in lines[items[0].span.line - 1]
+    assert "1.支持高校毕业生就业" in source_line("saved_page.html", items[0])
 
 
 def test_markdown_front_matter(lex):
@@ -56,5 +60,4 @@ def test_markdown_front_matter(lex):
     items = plan.items()
     assert [i.heading for i in items] == ["支持退役军人就业创业", "发展乡村旅游"]
     assert [u.name for u in items[0].units] == ["市退役军人事务局"]
-    lines = (HERE / "front_matter.md").read_text(encoding="utf-8").split("\n")
-    assert lines[items[1].span.line - 1].startswith("2.发展乡村旅游")
+    assert source_line("front_matter.md", items[1]).startswith("2.发展乡村旅游")
