@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import config as config_mod
-from . import lexicon, library, opendata, render, routes, search
+from . import editorial, lexicon, library, opendata, render, routes, search
 from .diagnostics import Diagnostic, InputError, Report
 from .model import Plan
 from .parse import parse_source
@@ -40,6 +40,8 @@ class Summary:
     indexed: int
     report: Report
     seconds: float
+    edits: tuple[editorial.Edit, ...] = ()
+    """Editors' corrections and overrides that took effect."""
 
 
 def display_path(path: Path) -> str:
@@ -63,18 +65,27 @@ def parse_all(paths: Paths, lex: lexicon.Lexicon, report: Report) -> list[Plan]:
     return plans
 
 
-def load(paths: Paths, report: Report) -> tuple[config_mod.Config, lexicon.Lexicon, library.Library]:
-    """Settings, vocabularies and every plan linked into a Library: what build and check share."""
+def load(paths: Paths, report: Report) -> tuple[config_mod.Config, lexicon.Lexicon, library.Library,
+                                               tuple[editorial.Edit, ...]]:
+    """Settings, vocabularies and every plan linked into a Library: what build and check share.
+
+    Editors' corrections and overrides win over what was parsed; the edits that took effect are
+    returned for the summary."""
     config = config_mod.load(paths.content / "site.toml")
     lex = lexicon.load(paths.content)
     plans = parse_all(paths, lex, report)
-    return config, lex, library.link(plans, lex, config.today_date(), report)
+    content = display_path(paths.content)
+    corrections = editorial.load_corrections(paths.content, content, lex, report)
+    plans, corrected = editorial.correct(plans, corrections, report)
+    overrides = editorial.load_overrides(paths.content, content, lex, report)
+    lib = library.link(plans, lex, config.today_date(), report, overrides)
+    return config, lex, lib, tuple(corrected) + lib.edits
 
 
 def build(paths: Paths, *, strict: bool = False, index: bool = True) -> Summary:
     started = time.perf_counter()
     report = Report()
-    config, lex, lib = load(paths, report)
+    config, lex, lib, edits = load(paths, report)
     if strict and report.count("error"):
         raise StrictFailure(report)
     pages = routes.pages(lib, lex, config)
@@ -97,14 +108,14 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True) -> Summary:
 
     write_site(files, paths.out, finish)
     return Summary(len(lib.plans), len(lib.entries), len(pages), len(files), indexed, report,
-                   time.perf_counter() - started)
+                   time.perf_counter() - started, edits)
 
 
-def check(paths: Paths) -> Report:
+def check(paths: Paths) -> tuple[Report, tuple[editorial.Edit, ...]]:
     """Parse and link everything without writing, for ``site-builder check``."""
     report = Report()
-    load(paths, report)
-    return report
+    edits = load(paths, report)[3]
+    return report, edits
 
 
 class StrictFailure(Exception):

@@ -26,6 +26,14 @@ def _print_report(report: Report, verbose: bool, stream=sys.stderr) -> None:
             print(d, file=stream)
 
 
+def _print_edits(edits, stream=sys.stdout) -> None:
+    """Editors' corrections are listed on every build, so nobody forgets one is in force."""
+    if edits:
+        print(f"编辑更正 {len(edits)} 处：", file=stream)
+        for e in edits:
+            print(f"  {e}", file=stream)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="site-builder", description="把居民增收方案生成静态网站")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -47,14 +55,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             summary = build(_paths(args), strict=args.strict, index=not args.no_search)
             _print_report(summary.report, args.verbose)
+            _print_edits(summary.edits)
             r = summary.report
             print(f"{summary.plans} 个方案，{summary.items} 个条目，{summary.pages} 个页面，"
                   f"{summary.files} 个文件，搜索索引 {summary.indexed} 页；"
                   f"{r.count('error')} 个错误，{r.count('warning')} 个警告；用时 {summary.seconds:.1f} 秒")
             return 0
         if args.command == "check":
-            report = check(_paths(args))
+            report, edits = check(_paths(args))
             _print_report(report, args.verbose, sys.stdout)
+            _print_edits(edits, sys.stdout)
             print(f"{report.count('error')} 个错误，{report.count('warning')} 个警告，{report.count('info')} 条提示")
             return 1 if args.strict and report.count("error") else 0
         if args.command == "serve":

@@ -8,6 +8,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from .diagnostics import Report
+from .editorial import Edit, Override
 from .lexicon import Lexicon
 from .model import Item, Plan, Section
 from .tagging import Tag, Tagger
@@ -71,6 +72,8 @@ class Library:
     """Plan id → its entries in document order."""
     today: dt.date
     """The date validity is judged against."""
+    edits: tuple[Edit, ...] = ()
+    """Editors' overrides of measure groups that took effect, for the build summary."""
 
     def entries_of(self, plan: Plan) -> tuple[Entry, ...]:
         return self.by_plan.get(plan.id, ())
@@ -94,7 +97,8 @@ class Library:
         return ""
 
 
-def link(plans: list[Plan], lex: Lexicon, today: dt.date, report: Report) -> Library:
+def link(plans: list[Plan], lex: Lexicon, today: dt.date, report: Report,
+         overrides: tuple[Override, ...] = ()) -> Library:
     plans = _unique_ids(plans, report)
     plans.sort(key=lambda p: (p.region.full_name, p.title, p.id))
     tagger = Tagger(lex)
@@ -102,6 +106,7 @@ def link(plans: list[Plan], lex: Lexicon, today: dt.date, report: Report) -> Lib
         plan.id: tuple(Entry(plan, item, path, tagger.tag(item)) for item, path in _walk(plan.body, ()))
         for plan in plans
     }
+    by_plan, edits = _override(by_plan, overrides, lex, report)
     entries = [e for plan in plans for e in by_plan[plan.id]]
     by_group: dict[str, list[Entry]] = {g.slug: [] for g in lex.groups}
     by_dep: dict[str, list[Entry]] = {}
@@ -128,7 +133,35 @@ def link(plans: list[Plan], lex: Lexicon, today: dt.date, report: Report) -> Lib
         by_cite=MappingProxyType({k: tuple(v) for k, v in sorted(by_cite.items())}),
         by_plan=MappingProxyType(by_plan),
         today=today,
+        edits=tuple(edits),
     )
+
+
+def _override(by_plan: dict[str, tuple[Entry, ...]], overrides: tuple[Override, ...], lex: Lexicon,
+              report: Report) -> tuple[dict[str, tuple[Entry, ...]], list[Edit]]:
+    """Editors' group decisions win over the tagger; one naming no measure is reported, not dropped silently."""
+    if not overrides:
+        return by_plan, []
+    index = {e.id: e for entries in by_plan.values() for e in entries}
+    order = {g.slug: i for i, g in enumerate(lex.groups)}
+    changed: dict[str, Entry] = {}
+    edits = []
+    for o in overrides:
+        e = changed.get(o.measure) or index.get(o.measure)
+        if e is None:
+            path, _, line = o.where.rpartition(":")
+            report.add(path, int(line) if line.isdigit() else None, "warning", f"找不到条目 {o.measure}，本条未采用",
+                       "条目编号见 data/measures.json 的 id；方案改名或改地区后编号会变")
+            continue
+        before = [t.slug for t in e.tags]
+        tags = [t for t in e.tags if t.slug not in o.remove and t.slug not in o.add]
+        tags += [Tag(s, (), "override") for s in o.add]
+        tags.sort(key=lambda t: order.get(t.slug, len(order)))
+        changed[o.measure] = e = replace(e, tags=tuple(tags))
+        after = [t.slug for t in e.tags]
+        change = "人群 " + ("、".join(before) or "（无）") + " → " + ("、".join(after) or "（无）")
+        edits.append(Edit(o.where, o.measure, change + (f"（{o.note}）" if o.note else "")))
+    return {pid: tuple(changed.get(e.id, e) for e in entries) for pid, entries in by_plan.items()}, edits
 
 
 def _walk(nodes, path):

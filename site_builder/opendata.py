@@ -21,6 +21,7 @@ def plan_record(lib: Library, plan) -> dict:
         "period": f"{plan.period[0]}-{plan.period[1]}" if plan.period else None,
         "status": lib.status(plan),
         "cites": list(plan.cites),
+        "evidence": list(plan.evidence),
         "truncated": plan.truncated,
         "source": plan.source,
         "url": url_for(plan),
@@ -43,7 +44,9 @@ def measure_record(entry) -> dict:
         "departments": sorted({u.canonical for u in item.lead_units + item.units if u.canonical}),
         "amounts": [{"text": a.text, "yuan": a.yuan, "yuan_max": a.yuan_max, "per": a.per, "what": a.what}
                     for a in item.amounts],
+        "figures": [{"text": f.text, "kind": f.kind} for f in item.figures],
         "groups": [t.slug for t in entry.tags],
+        "group_evidence": {t.slug: list(t.evidence) if t.source == "text" else ["（编辑裁定）"] for t in entry.tags},
         "truncated": item.truncated,
         "source_line": item.span.line,
         "url": url_for(entry),
