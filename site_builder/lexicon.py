@@ -25,6 +25,21 @@ class Group:
     """Words that tag a measure with this group."""
     exclude: tuple[str, ...]
     """Longer words containing a synonym that must not trigger it."""
+    weak: tuple[str, ...] = ()
+    """Synonyms that are also topics (创业, 职工): alone they count only when used twice or in
+    the heading; with another synonym of the group they count as usual."""
+
+
+@dataclass(frozen=True)
+class BenefitType:
+    """A kind of help (补贴/资金, 贷款/金融 …) group pages can be filtered by."""
+
+    slug: str
+    """Stable URL part (``subsidy``)."""
+    name: str
+    """Display name (补贴/资金)."""
+    words: tuple[str, ...]
+    """A measure whose text contains one of these has the type."""
 
 
 @dataclass(frozen=True)
@@ -61,8 +76,10 @@ class Lexicon:
     """The gazetteer of administrative divisions."""
     words: tuple[tuple[str, int], ...]
     """Domain words for jieba with their frequencies."""
-    benefit_types: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
-    """(slug, name, words) for benefit types, if configured."""
+    benefit_types: tuple[BenefitType, ...] = ()
+    """Kinds of help, in file order (``content/benefit_types.toml``)."""
+    not_people_after: tuple[str, ...] = ()
+    """Tokens that, right after a group word, make it name a place or body (创业园, 实训基地)."""
 
     def group(self, slug: str) -> Group:
         return next(g for g in self.groups if g.slug == slug)
@@ -106,29 +123,51 @@ def load(content_dir: Path) -> Lexicon:
     groups = []
     seen = set()
     for i, row in enumerate(g.get("group", [])):
-        unknown = set(row) - {"slug", "name", "description", "synonyms", "exclude"}
+        unknown = set(row) - {"slug", "name", "description", "synonyms", "exclude", "weak"}
         if unknown or not {"slug", "name"} <= set(row):
             raise InputError(Diagnostic(str(content_dir / "groups.toml"), None, "error",
                                         f"第 {i + 1} 个 [[group]] 的字段不对：{sorted(unknown) or '缺少 slug/name'}",
-                                        "允许的字段：slug name description synonyms exclude"))
+                                        "允许的字段：slug name description synonyms exclude weak"))
         if not re.fullmatch(r"[a-z0-9-]{1,80}", row["slug"]) or row["slug"] in seen:
             raise InputError(Diagnostic(str(content_dir / "groups.toml"), None, "error",
                                         f"slug 无效或重复：{row['slug']}", "只用小写字母、数字和连字符"))
         seen.add(row["slug"])
+        synonyms = tuple(row.get("synonyms", []))
+        weak = tuple(row.get("weak", []))
+        # A weak word is a synonym too: listing it under weak alone is enough.
         groups.append(Group(row["slug"], row["name"], row.get("description", ""),
-                            tuple(row.get("synonyms", [])), tuple(row.get("exclude", []))))
+                            synonyms + tuple(w for w in weak if w not in synonyms),
+                            tuple(row.get("exclude", [])), weak))
     d = _load_toml(content_dir / "departments.toml")
     departments = tuple(Department(r["name"], tuple(r.get("aliases", []))) for r in d.get("department", []))
     k = _load_toml(content_dir / "kinds.toml").get("kinds", {})
     kinds = tuple((kind, tuple(words)) for kind, words in k.items())
     places = _load_places(content_dir / "regions.csv")
     words = _load_words(content_dir / "words.txt")
-    bt_path = content_dir / "benefit_types.toml"
-    benefit_types = ()
-    if bt_path.exists():
-        bt = _load_toml(bt_path)
-        benefit_types = tuple((r["slug"], r["name"], tuple(r.get("words", []))) for r in bt.get("type", []))
-    return Lexicon(tuple(groups), departments, kinds, places, words, benefit_types)
+    benefit_types = _load_benefit_types(content_dir / "benefit_types.toml")
+    tagging = _load_toml(content_dir / "tagging.toml") if (content_dir / "tagging.toml").exists() else {}
+    unknown = set(tagging) - {"not_people_after"}
+    if unknown:
+        raise InputError(Diagnostic(str(content_dir / "tagging.toml"), None, "error",
+                                    f"不认识的项：{'、'.join(sorted(unknown))}", "允许的项：not_people_after"))
+    return Lexicon(tuple(groups), departments, kinds, places, words, benefit_types,
+                   tuple(tagging.get("not_people_after", ())))
+
+
+def _load_benefit_types(path: Path) -> tuple[BenefitType, ...]:
+    if not path.exists():
+        return ()
+    out = []
+    for i, row in enumerate(_load_toml(path).get("type", [])):
+        unknown = set(row) - {"slug", "name", "words"}
+        slug = row.get("slug", "")
+        if unknown or not re.fullmatch(r"[a-z0-9-]{1,40}", slug) or not row.get("name") \
+                or slug in {t.slug for t in out}:
+            raise InputError(Diagnostic(str(path), None, "error",
+                                        f"第 {i + 1} 个 [[type]] 不对（slug 须为小写字母、数字、连字符且不重复，须有 name）",
+                                        "允许的字段：slug name words"))
+        out.append(BenefitType(slug, row["name"], tuple(row.get("words", []))))
+    return tuple(out)
 
 
 def _load_places(path: Path) -> tuple[Place, ...]:

@@ -26,6 +26,8 @@ class Entry:
     """Titles of the headings above it (and its parent item's heading for a sub-item)."""
     tags: tuple[Tag, ...]
     """Groups it is for."""
+    benefits: tuple[str, ...] = ()
+    """Slugs of the kinds of help it gives (``content/benefit_types.toml``), in file order."""
 
     @property
     def id(self) -> str:
@@ -103,7 +105,8 @@ def link(plans: list[Plan], lex: Lexicon, today: dt.date, report: Report,
     plans.sort(key=lambda p: (p.region.full_name, p.title, p.id))
     tagger = Tagger(lex)
     by_plan: dict[str, tuple[Entry, ...]] = {
-        plan.id: tuple(Entry(plan, item, path, tagger.tag(item)) for item, path in _walk(plan.body, ()))
+        plan.id: tuple(Entry(plan, item, path, tagger.tag(item, path), _benefits(item, lex))
+                       for item, path in _walk(plan.body, ()))
         for plan in plans
     }
     by_plan, edits = _override(by_plan, overrides, lex, report)
@@ -135,6 +138,11 @@ def link(plans: list[Plan], lex: Lexicon, today: dt.date, report: Report,
         today=today,
         edits=tuple(edits),
     )
+
+
+def _benefits(item: Item, lex: Lexicon) -> tuple[str, ...]:
+    text = "".join((item.heading or "", item.text, *item.table))
+    return tuple(t.slug for t in lex.benefit_types if any(w in text for w in t.words))
 
 
 def _override(by_plan: dict[str, tuple[Entry, ...]], overrides: tuple[Override, ...], lex: Lexicon,

@@ -24,6 +24,7 @@ def environment(templates: Path) -> jinja2.Environment:
     )
     env.filters["highlight"] = highlight
     env.filters["paragraphs"] = paragraphs
+    env.filters["excerpt"] = excerpt
     return env
 
 
@@ -36,13 +37,33 @@ def render(env: jinja2.Environment, page: Page, lib: Library, config: Config) ->
 
 
 def highlight(text: str, words) -> Markup:
-    """Escape text, then wrap each evidence word in <mark>."""
-    safe = str(escape(text))
-    # Longest first so a word inside a longer one is not marked twice; ties in a fixed order so
-    # the page does not change with Python's hash seed.
-    for w in sorted({str(escape(w)) for w in words if w}, key=lambda w: (-len(w), w)):
-        safe = re.sub(re.escape(w), lambda m: f"<mark>{m.group(0)}</mark>", safe)
-    return Markup(safe)
+    """Escape text, then wrap each evidence word in <mark>, in one pass so marks never nest."""
+    # Longest first so 农民工 wins over 农民 at the same place; ties in a fixed order so the page
+    # does not change with Python's hash seed.
+    ordered = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
+    if not ordered:
+        return Markup(escape(text))
+    pattern = re.compile("|".join(re.escape(w) for w in ordered))
+    out, last = [], 0
+    for m in pattern.finditer(text):
+        out += [str(escape(text[last:m.start()])), f"<mark>{escape(m.group(0))}</mark>"]
+        last = m.end()
+    out.append(str(escape(text[last:])))
+    return Markup("".join(out))
+
+
+def excerpt(text: str, words, width: int = 120) -> str:
+    """About ``width`` characters of text around the first evidence word, with … where cut."""
+    if len(text) <= width:
+        return text
+    hits = [i for i in (text.find(w) for w in words if w) if i >= 0]
+    start = max(0, min(hits) - width // 3) if hits else 0
+    # Start at a sentence or clause boundary when one is near, so the excerpt reads as Chinese.
+    if start:
+        cut = max(text.rfind(p, max(0, start - 20), start + 10) for p in "。；，")
+        start = cut + 1 if cut >= 0 else start
+    end = min(len(text), start + width)
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
 
 
 def paragraphs(text: str) -> Markup:

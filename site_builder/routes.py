@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .config import Config
-from .lexicon import Group, Lexicon
+from .lexicon import BenefitType, Group, Lexicon
 from .library import Entry, Library, RegionNode
 from .model import Plan
 
@@ -17,6 +17,16 @@ REGIONS = "regions/index.html"
 NOT_FOUND = "404.html"
 
 
+@dataclass(frozen=True)
+class GroupView:
+    """A group page narrowed to one kind of help: a static page, so the filter needs no script."""
+
+    group: Group
+    """The group."""
+    benefit: BenefitType
+    """The kind of help shown."""
+
+
 def url_for(obj: Any) -> str:
     """Site-root-relative path of anything that has a page; every page path ends in index.html."""
     if isinstance(obj, Plan):
@@ -25,6 +35,8 @@ def url_for(obj: Any) -> str:
         return f"plans/{obj.plan.id}/index.html#{obj.item.anchor}"
     if isinstance(obj, Group):
         return f"groups/{obj.slug}/index.html"
+    if isinstance(obj, GroupView):
+        return f"groups/{obj.group.slug}/{obj.benefit.slug}/index.html"
     if isinstance(obj, RegionNode):
         return f"regions/{obj.key}/index.html"
     if isinstance(obj, str):
@@ -60,7 +72,6 @@ def pages(lib: Library, lex: Lexicon, config: Config) -> list[Page]:
     groups = sorted(lex.groups, key=lambda g: (-len(lib.by_group.get(g.slug, ())), lex.groups.index(g)))
     children = _children(lib)
     tree = _region_tree(lib, children)
-    order = {r.key: i for i, (r, _d, _n) in enumerate(tree)}
     out = [
         Page(HOME, "home.html", config.title, {
             "groups": [(g, len(lib.by_group.get(g.slug, ()))) for g in groups],
@@ -82,10 +93,7 @@ def pages(lib: Library, lex: Lexicon, config: Config) -> list[Page]:
             "same_parent": _same_parent(lib, plan),
         }))
     for group in lex.groups:
-        entries = lib.by_group.get(group.slug, ())
-        out.append(Page(url_for(group), "group.html", f"{group.name}可以享受的政策", {
-            "group": group, "by_region": _by_region(lib, entries, order), "count": len(entries),
-        }))
+        out.extend(_group_pages(lib, lex, group, tree))
     for region in lib.regions.values():
         out.append(Page(url_for(region), "region.html", f"{region.full_name}的居民增收政策", {
             "region": region, "plans": lib.plans_by_region[region.key], "children": children.get(region.key, []),
@@ -115,13 +123,34 @@ def _region_tree(lib: Library, children) -> list[tuple[RegionNode, int, int]]:
     return out
 
 
-def _by_region(lib: Library, entries, order: dict[str, int]) -> list[tuple[RegionNode, list]]:
-    """Entries grouped by the plan's most specific region, regions in tree order."""
-    buckets: dict[str, list] = {}
+def _group_pages(lib: Library, lex: Lexicon, group: Group, tree) -> list[Page]:
+    """A group's page and one static page per kind of help it has (the filters work without script)."""
+    entries = lib.by_group.get(group.slug, ())
+    types = [(t, sum(1 for e in entries if t.slug in e.benefits)) for t in lex.benefit_types]
+    types = [(t, n, GroupView(group, t)) for t, n in types if n]
+    views: list[tuple[Any, BenefitType | None, tuple[Entry, ...]]] = [(group, None, entries)]
+    views += [(view, t, tuple(e for e in entries if t.slug in e.benefits)) for t, _, view in types]
+    out = []
+    for target, benefit, shown in views:
+        title = f"{group.name}可以享受的政策" + (f"：{benefit.name}" if benefit else "")
+        out.append(Page(url_for(target), "group.html", title, {
+            "group": group, "benefit": benefit, "sections": _by_region(lib, shown, tree),
+            "count": len(shown), "total": len(entries), "types": types,
+        }, search_body=benefit is None))
+    return out
+
+
+def _by_region(lib: Library, entries, tree) -> list[tuple[RegionNode, int, int, list[Entry]]]:
+    """(region, depth, entries in it and below, entries of its own plans) in region-tree order,
+    only regions that have some: province → city → county, as a reader scans them."""
+    direct: dict[str, list[Entry]] = {}
+    total: dict[str, int] = {}
     for e in entries:
-        key = lib.region_of_plan[e.plan.id][-1]
-        buckets.setdefault(key, []).append(e)
-    return [(lib.regions[k], buckets[k]) for k in sorted(buckets, key=lambda k: order.get(k, 0))]
+        chain = lib.region_of_plan[e.plan.id]
+        direct.setdefault(chain[-1], []).append(e)
+        for key in chain:
+            total[key] = total.get(key, 0) + 1
+    return [(r, depth, total[r.key], direct.get(r.key, [])) for r, depth, _n in tree if r.key in total]
 
 
 def _same_parent(lib: Library, plan: Plan) -> list[tuple[str, list[Plan]]]:

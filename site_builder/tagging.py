@@ -1,6 +1,7 @@
 """Which groups a measure is for, with the words that showed it (jieba tokens, not substrings)."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from .lexicon import Lexicon, tokenizer
@@ -18,7 +19,8 @@ class Tag:
     evidence: tuple[str, ...]
     """The words in the item that triggered it (empty for an editor's override)."""
     source: str = "text"
-    """``text`` when found in the item, ``override`` when an editor added it."""
+    """``text`` when found in the item, ``heading`` when a heading above it names the group,
+    ``override`` when an editor added it."""
 
 
 class Tagger:
@@ -33,24 +35,58 @@ class Tagger:
     def tokens(self, text: str) -> list[str]:
         return [t for t in self.jieba.cut(text, HMM=False) if t.strip()]
 
-    def tag(self, item: Item) -> tuple[Tag, ...]:
-        if item.kind not in TAGGED_KINDS:
-            return ()
-        text = "。".join(x for x in (item.heading or "", item.text, *item.table) if x)
+    def spans(self, text: str) -> Counter[str]:
+        """Every run of up to four whole tokens that is not a place or body, with how often it occurs.
+
+        ``农民工创业园`` names a park, not the workers: a run directly followed by a token that starts
+        or ends with a word from ``not_people_after`` (content/tagging.toml: 园, 基地 …) is dropped."""
         toks = self.tokens(text)
-        spans: set[str] = set()
+        after = self.lex.not_people_after
+        out: Counter[str] = Counter()
         for i in range(len(toks)):
             joined = ""
             for j in range(i, min(i + 4, len(toks))):
                 joined += toks[j]
                 if len(joined) > self.max_len:
                     break
-                spans.add(joined)
-        out = []
+                nxt = toks[j + 1] if j + 1 < len(toks) else ""
+                if not any(nxt.startswith(a) or nxt.endswith(a) for a in after):
+                    out[joined] += 1
+        return out
+
+    def _hits(self, spans: Counter[str], heading: str | None = None) -> dict[str, tuple[str, ...]]:
+        """Group → the synonyms found. Weak synonyms (创业, 职工) are topics as often as people: they
+        count only when the item uses them twice, or in its heading, or with a strong synonym."""
+        out = {}
         for group in self.lex.groups:
             # Exclude words are jieba words too, so a synonym inside one (农民工 in 农民工作) never
             # forms a span of whole tokens there.
-            hits = [s for s in group.synonyms if s in spans and s not in group.exclude]
-            if hits:
-                out.append(Tag(group.slug, tuple(sorted(set(hits), key=hits.index))))
+            hits = [s for s in group.synonyms if spans[s] and s not in group.exclude]
+            strong = [s for s in hits if s not in group.weak]
+            weak_uses = sum(spans[s] for s in hits if s in group.weak)
+            in_heading = bool(heading) and any(s in heading for s in hits)
+            if strong or weak_uses >= 2 or in_heading:
+                out[group.slug] = tuple(hits)
+        return out
+
+    def tag(self, item: Item, context: tuple[str, ...] = ()) -> tuple[Tag, ...]:
+        """Groups the item's own words name, then groups named by the headings above it.
+
+        A reader takes ``（一）增加农民工资性收入`` as saying who every measure under it is for, so
+        a group in an enclosing heading (``context``, outermost first) tags the item too, with the
+        heading's words as evidence."""
+        if item.kind not in TAGGED_KINDS:
+            return ()
+        text = "。".join(x for x in (item.heading or "", item.text, *item.table) if x)
+        own = self._hits(self.spans(text), item.heading)
+        inherited: dict[str, tuple[str, ...]] = {}
+        for title in context:
+            for slug, words in self._hits(self.spans(title), title).items():
+                inherited.setdefault(slug, words)
+        out = []
+        for group in self.lex.groups:
+            if group.slug in own:
+                out.append(Tag(group.slug, own[group.slug]))
+            elif group.slug in inherited:
+                out.append(Tag(group.slug, inherited[group.slug], "heading"))
         return tuple(out)
