@@ -31,6 +31,7 @@ class Tagger:
         self.lex = lex
         self.jieba = tokenizer(lex)
         self.max_len = max((len(s) for g in lex.groups for s in g.synonyms), default=1)
+        self._heading_hits: dict[str, dict[str, tuple[str, ...]]] = {}
 
     def tokens(self, text: str) -> list[str]:
         return [t for t in self.jieba.cut(text, HMM=False) if t.strip()]
@@ -42,6 +43,7 @@ class Tagger:
         or ends with a word from ``not_people_after`` (content/tagging.toml: 园, 基地 …) is dropped."""
         toks = self.tokens(text)
         after = self.lex.not_people_after
+        blocked = [any(t.startswith(a) or t.endswith(a) for a in after) for t in toks[1:]] + [False]
         out: Counter[str] = Counter()
         for i in range(len(toks)):
             joined = ""
@@ -49,8 +51,7 @@ class Tagger:
                 joined += toks[j]
                 if len(joined) > self.max_len:
                     break
-                nxt = toks[j + 1] if j + 1 < len(toks) else ""
-                if not any(nxt.startswith(a) or nxt.endswith(a) for a in after):
+                if not blocked[j]:
                     out[joined] += 1
         return out
 
@@ -81,7 +82,9 @@ class Tagger:
         own = self._hits(self.spans(text), item.heading)
         inherited: dict[str, tuple[str, ...]] = {}
         for title in context:
-            for slug, words in self._hits(self.spans(title), title).items():
+            if title not in self._heading_hits:
+                self._heading_hits[title] = self._hits(self.spans(title), title)
+            for slug, words in self._heading_hits[title].items():
                 inherited.setdefault(slug, words)
         out = []
         for group in self.lex.groups:
