@@ -50,6 +50,8 @@ class Department:
     """Canonical name (人力资源和社会保障部门)."""
     aliases: tuple[str, ...]
     """Endings of printed names that mean this department."""
+    slug: str = ""
+    """Stable URL part of its page (``hrss``)."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,9 @@ class Lexicon:
     """Kinds of help, in file order (``content/benefit_types.toml``)."""
     not_people_after: tuple[str, ...] = ()
     """Tokens that, right after a group word, make it name a place or body (创业园, 实训基地)."""
+
+    def department(self, name: str) -> Department:
+        return next(d for d in self.departments if d.name == name)
 
     def group(self, slug: str) -> Group:
         return next(g for g in self.groups if g.slug == slug)
@@ -139,7 +144,16 @@ def load(content_dir: Path) -> Lexicon:
                             synonyms + tuple(w for w in weak if w not in synonyms),
                             tuple(row.get("exclude", [])), weak))
     d = _load_toml(content_dir / "departments.toml")
-    departments = tuple(Department(r["name"], tuple(r.get("aliases", []))) for r in d.get("department", []))
+    departments = []
+    for i, r in enumerate(d.get("department", [])):
+        slug = r.get("slug", "")
+        if set(r) - {"name", "slug", "aliases"} or not r.get("name") \
+                or not re.fullmatch(r"[a-z0-9-]{1,80}", slug) or slug in {x.slug for x in departments}:
+            raise InputError(Diagnostic(str(content_dir / "departments.toml"), None, "error",
+                                        f"第 {i + 1} 个 [[department]] 不对（须有 name 和不重复的 slug）",
+                                        "允许的字段：name slug aliases；slug 只用小写字母、数字和连字符"))
+        departments.append(Department(r["name"], tuple(r.get("aliases", [])), slug))
+    departments = tuple(departments)
     k = _load_toml(content_dir / "kinds.toml").get("kinds", {})
     kinds = tuple((kind, tuple(words)) for kind, words in k.items())
     places = _load_places(content_dir / "regions.csv")

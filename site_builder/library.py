@@ -35,6 +35,19 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Policy:
+    """A document number that plans cite (国发〔2016〕56号): a parent policy with its own page."""
+
+    number: str
+    """The number as normalised by the parser."""
+
+    @property
+    def key(self) -> str:
+        """Stable ASCII key for its URL."""
+        return "p" + hashlib.sha1(self.number.encode("utf-8")).hexdigest()[:10]
+
+
+@dataclass(frozen=True)
 class RegionNode:
     """A province, city or county that has plans (directly or below it)."""
 

@@ -6,15 +6,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .config import Config
-from .lexicon import BenefitType, Group, Lexicon
-from .library import Entry, Library, RegionNode
+from .lexicon import BenefitType, Department, Group, Lexicon
+from .library import Entry, Library, Policy, RegionNode
 from .model import Plan
+from .tagging import TAGGED_KINDS
 
 HOME = "index.html"
 SEARCH = "search/index.html"
 PLANS = "plans/index.html"
 REGIONS = "regions/index.html"
 NOT_FOUND = "404.html"
+DEPARTMENTS = "departments/index.html"
+POLICIES = "policies/index.html"
+AMOUNTS = "amounts/index.html"
+COMPARE = "compare/index.html"
+
+
+@dataclass(frozen=True)
+class AmountsView:
+    """The amounts index narrowed to one group (a static page, so the filter needs no script)."""
+
+    group: Group
+    """The group."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +52,12 @@ def url_for(obj: Any) -> str:
         return f"groups/{obj.group.slug}/{obj.benefit.slug}/index.html"
     if isinstance(obj, RegionNode):
         return f"regions/{obj.key}/index.html"
+    if isinstance(obj, Department):
+        return f"departments/{obj.slug}/index.html"
+    if isinstance(obj, Policy):
+        return f"policies/{obj.key}/index.html"
+    if isinstance(obj, AmountsView):
+        return f"amounts/{obj.group.slug}/index.html"
     if isinstance(obj, str):
         return obj
     raise TypeError(f"no URL for {type(obj).__name__}")
@@ -72,6 +91,7 @@ def pages(lib: Library, lex: Lexicon, config: Config) -> list[Page]:
     groups = sorted(lex.groups, key=lambda g: (-len(lib.by_group.get(g.slug, ())), lex.groups.index(g)))
     children = _children(lib)
     tree = _region_tree(lib, children)
+    dep_of = {name: lex.department(name) for name in lib.by_department}
     out = [
         Page(HOME, "home.html", config.title, {
             "groups": [(g, len(lib.by_group.get(g.slug, ()))) for g in groups],
@@ -91,9 +111,14 @@ def pages(lib: Library, lex: Lexicon, config: Config) -> list[Page]:
             "groups": sorted({t.slug for e in entries for t in e.tags}, key=[g.slug for g in lex.groups].index),
             "group_of": {g.slug: g for g in lex.groups},
             "same_parent": _same_parent(lib, plan),
+            "dep_of": dep_of, "policy_of": {c: Policy(c) for c in plan.cites},
         }))
     for group in lex.groups:
         out.extend(_group_pages(lib, lex, group, tree))
+    out.extend(_department_pages(lib, lex, tree))
+    out.extend(_policy_pages(lib))
+    out.extend(_amount_pages(lib, lex))
+    out.append(_compare_page(lib, lex, tree))
     for region in lib.regions.values():
         out.append(Page(url_for(region), "region.html", f"{region.full_name}的居民增收政策", {
             "region": region, "plans": lib.plans_by_region[region.key], "children": children.get(region.key, []),
@@ -156,3 +181,73 @@ def _by_region(lib: Library, entries, tree) -> list[tuple[RegionNode, int, int, 
 def _same_parent(lib: Library, plan: Plan) -> list[tuple[str, list[Plan]]]:
     return [(c, [p for p in lib.by_cite.get(c, ()) if p.id != plan.id]) for c in plan.cites
             if any(p.id != plan.id for p in lib.by_cite.get(c, ()))]
+
+
+def _department_pages(lib: Library, lex: Lexicon, tree) -> list[Page]:
+    """One page per canonical department that answers for something, its lead roles first."""
+    listed = [(lex.department(name), entries) for name, entries in lib.by_department.items()]
+    listed.sort(key=lambda d: (-len(d[1]), lex.departments.index(d[0])))
+    index = [(dep, len(es), sum(1 for e in es if _leads(e, dep))) for dep, es in listed]
+    out = [Page(DEPARTMENTS, "departments.html", "按部门浏览", {"departments": index}, search_body=False)]
+    for dep, entries in listed:
+        lead = tuple(e for e in entries if _leads(e, dep))
+        shared = tuple(e for e in entries if not _leads(e, dep))
+        out.append(Page(url_for(dep), "department.html", f"{dep.name}负责的政策措施", {
+            "department": dep, "lead": _by_region(lib, lead, tree), "shared": _by_region(lib, shared, tree),
+            "lead_count": len(lead), "shared_count": len(shared),
+            "printed": sorted({u.name for e in entries for u in e.item.lead_units + e.item.units
+                               if u.canonical == dep.name}),
+        }))
+    return out
+
+
+def _leads(entry: Entry, dep: Department) -> bool:
+    return any(u.canonical == dep.name for u in entry.item.lead_units)
+
+
+def _policy_pages(lib: Library) -> list[Page]:
+    """One page per cited document number, with the plans that cite it."""
+    policies = [(Policy(number), plans) for number, plans in lib.by_cite.items()]
+    policies.sort(key=lambda p: (-len(p[1]), p[0].number))
+    out = [Page(POLICIES, "policies.html", "上位政策", {"policies": policies}, search_body=False)]
+    for policy, plans in policies:
+        out.append(Page(url_for(policy), "policy.html", f"引用{policy.number}的方案", {
+            "policy": policy, "plans": plans,
+        }, search_body=False))
+    return out
+
+
+def _amount_pages(lib: Library, lex: Lexicon) -> list[Page]:
+    """Every money amount a measure offers, largest first; one static page per group as the filter.
+
+    Amounts in background and goal items are achievements and targets, not help on offer."""
+    rows = [(a, e) for e in lib.entries if e.item.kind in TAGGED_KINDS for a in e.item.amounts if a.yuan is not None]
+    rows.sort(key=lambda r: (-r[0].yuan, r[1].plan.region.full_name, r[1].id))
+    groups = [(g, AmountsView(g), sum(1 for _a, e in rows if any(t.slug == g.slug for t in e.tags)))
+              for g in lex.groups]
+    groups = [x for x in groups if x[2]]
+    group_of = {g.slug: g for g in lex.groups}
+    out = [Page(AMOUNTS, "amounts.html", "补贴和资金金额一览", {
+        "rows": rows, "groups": groups, "group": None, "total": len(rows), "group_of": group_of},
+        search_body=False)]
+    for g, view, _n in groups:
+        shown = [(a, e) for a, e in rows if any(t.slug == g.slug for t in e.tags)]
+        out.append(Page(url_for(view), "amounts.html", f"补贴和资金金额一览：{g.name}", {
+            "rows": shown, "groups": groups, "group": g, "total": len(rows), "group_of": group_of},
+            search_body=False))
+    return out
+
+
+def _compare_page(lib: Library, lex: Lexicon, tree) -> Page:
+    """Groups × regions (the regions plans belong to): how many measures each region has for each group."""
+    columns = [r for r, _d, _n in tree if any(lib.region_of_plan[p.id][-1] == r.key for p in lib.plans)]
+    rows = []
+    for g in lex.groups:
+        counts = {r.key: 0 for r in columns}
+        for e in lib.by_group.get(g.slug, ()):
+            counts[lib.region_of_plan[e.plan.id][-1]] += 1
+        rows.append((g, [counts[r.key] for r in columns], sum(counts.values())))
+    rows.sort(key=lambda r: (-r[2], lex.groups.index(r[0])))
+    return Page(COMPARE, "compare.html", "各地面向不同人群的措施对比", {
+        "columns": columns, "rows": rows, "max": max((n for _g, _c, n in rows), default=0),
+    }, search_body=False)

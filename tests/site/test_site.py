@@ -39,6 +39,7 @@ class PageParser(HTMLParser):
         self.title_parts: list[str] = []
         self.titles = 0
         self._in_title = False
+        self._svg = 0
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -48,7 +49,10 @@ class PageParser(HTMLParser):
             self.html_langs.append(a.get("lang"))
         elif tag == "h1":
             self.h1 += 1
-        elif tag == "title":
+        elif tag == "svg":
+            self._svg += 1
+        elif tag == "title" and not self._svg:
+            # An SVG <title> is a tooltip, not the document title.
             self.titles += 1
             self._in_title = True
         if tag == "a" and a.get("href") is not None:
@@ -65,6 +69,8 @@ class PageParser(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "title":
             self._in_title = False
+        elif tag == "svg":
+            self._svg -= 1
 
     def handle_data(self, data):
         if self._in_title:

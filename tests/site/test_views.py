@@ -1,0 +1,143 @@
+"""The cross-linked views a reader relies on: group filters, departments, parent policies, amounts, comparison."""
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+
+class Cards(HTMLParser):
+    """Entry cards (li.entry) with their first link and text, and every h2-h6 text."""
+
+    def __init__(self):
+        super().__init__()
+        self.cards: list[dict] = []
+        self.headings: list[str] = []
+        self._card = None
+        self._head = None
+        self._depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "li" and self._card is not None:
+            self._depth += 1
+        if tag == "li" and "entry" in (a.get("class") or "").split():
+            self._card = {"href": None, "text": ""}
+            self.cards.append(self._card)
+            self._depth = 0
+        if tag == "a" and self._card is not None and self._card["href"] is None:
+            self._card["href"] = a.get("href")
+        if re.fullmatch(r"h[2-6]", tag):
+            self._head = ""
+
+    def handle_endtag(self, tag):
+        if tag == "li" and self._card is not None:
+            if self._depth:
+                self._depth -= 1
+            else:
+                self._card = None
+        if re.fullmatch(r"h[2-6]", tag) and self._head is not None:
+            self.headings.append(self._head)
+            self._head = None
+
+    def handle_data(self, data):
+        if self._card is not None:
+            self._card["text"] += data
+        if self._head is not None:
+            self._head += data
+
+
+def cards(site, path):
+    p = Cards()
+    p.feed((site / path).read_text(encoding="utf-8"))
+    return p
+
+
+@pytest.fixture(scope="module")
+def measures(built_site):
+    return {m["id"]: m for m in json.loads((built_site / "data/measures.json").read_text(encoding="utf-8"))}
+
+
+@pytest.fixture(scope="module")
+def plans(built_site):
+    return {p["id"]: p for p in json.loads((built_site / "data/plans.json").read_text(encoding="utf-8"))}
+
+
+def _measure_of(href, page_dir, measures):
+    m = re.search(r"plans/([^/]+)/index\.html#(.+)$", href)
+    return measures[f"{m.group(1)}#{m.group(2)}"]
+
+
+def test_group_page_lists_every_tagged_measure_once_by_region(built_site, measures):
+    page = cards(built_site, "groups/fishermen/index.html")
+    tagged = {i for i, m in measures.items() if "fishermen" in m["groups"]}
+    shown = [_measure_of(c["href"], "groups/fishermen", measures)["id"] for c in page.cards]
+    assert sorted(shown) == sorted(tagged) and len(shown) == len(set(shown))
+    # Province, then city, then county headings, each with a count.
+    assert any(h.startswith("浙江省") and "条" in h for h in page.headings)
+
+
+def test_benefit_filter_pages_hold_only_that_kind_of_help(built_site, measures):
+    page = cards(built_site, "groups/migrant-workers/subsidy/index.html")
+    everything = cards(built_site, "groups/migrant-workers/index.html")
+    assert 0 < len(page.cards) < len(everything.cards)
+    for c in page.cards:
+        m = _measure_of(c["href"], "", measures)
+        assert re.search("补贴|补助|奖补|奖励|资助|津贴|资金|一次性|慰问金|生活费", (m["heading"] or "") + m["text"]), m["id"]
+
+
+def test_expired_plans_say_so_on_group_pages(built_site, plans, measures):
+    page = cards(built_site, "groups/migrant-workers/index.html")
+    for c in page.cards:
+        plan = plans[_measure_of(c["href"], "", measures)["plan_id"]]
+        assert plan["status"] in c["text"], (plan["id"], plan["status"])
+    assert any("已到期" in c["text"] for c in page.cards)
+
+
+def test_department_page_lists_lead_roles_first(built_site, measures):
+    html = (built_site / "departments/hrss/index.html").read_text(encoding="utf-8")
+    lead_at, shared_at = html.index("牵头负责"), html.index("参与负责")
+    assert lead_at < shared_at
+    page = cards(built_site, "departments/hrss/index.html")
+    for c in page.cards:
+        assert "人力资源和社会保障部门" in _measure_of(c["href"], "", measures)["departments"]
+
+
+def test_parent_policy_page_gathers_the_plans_citing_it(built_site, plans):
+    citing = [p for p in plans.values() if "国发〔2016〕56号" in p["cites"]]
+    assert len(citing) >= 2
+    index = (built_site / "policies/index.html").read_text(encoding="utf-8")
+    href = re.search(r'href="([^"]+)">国发〔2016〕56号<', index).group(1)
+    page = (built_site / "policies" / href).read_text(encoding="utf-8")
+    for p in citing:
+        assert p["title"] in page
+
+
+def test_amounts_index_is_sorted_largest_first_and_links_to_measures(built_site, measures):
+    html = (built_site / "amounts/index.html").read_text(encoding="utf-8")
+    yuan = []
+    for m in measures.values():
+        if m["kind"] in ("measure", "column"):
+            yuan += [a["yuan"] for a in m["amounts"] if a["yuan"] is not None]
+    assert html.count('<span class="badge">') == len(yuan)
+    shown = re.findall(r'<span class="badge">([^<]+)</span>', html)
+    by_text = {}
+    for m in measures.values():
+        for a in m["amounts"]:
+            by_text.setdefault(a["text"], a["yuan"])
+    values = [by_text[t] for t in shown]
+    assert values == sorted(values, reverse=True)
+
+
+def test_comparison_cells_link_to_the_region_on_the_group_page(built_site):
+    html = (built_site / "compare/index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<td><a href="\.\./groups/([a-z-]+)/index\.html#(r-[a-z0-9]+)">(\d+)</a></td>', html)
+    assert links
+    for slug, anchor, n in links[:20]:
+        group = (built_site / "groups" / slug / "index.html").read_text(encoding="utf-8")
+        assert f'id="{anchor}"' in group
+        heading = re.search(rf'id="{anchor}"[^>]*>[^<]*（(\d+) 条）', group)
+        assert heading and int(heading.group(1)) >= int(n)
+    assert "<svg" in html and 'role="img"' in html
