@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import config as config_mod
-from . import editorial, lexicon, library, opendata, render, routes, search
+from . import editorial, feeds, lexicon, library, opendata, render, routes, search
 from .diagnostics import Diagnostic, InputError, Report
 from .model import Plan
 from .parse import parse_source
@@ -99,6 +99,8 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True) -> Summary:
                       asset.read_bytes(), display_path(asset))
     for path, data in opendata.files(lib).items():
         files.add(path, data, "opendata")
+    for path, data in feeds.files(lib, lex, config).items():
+        files.add(path, data, "feeds")
     indexed = 0
 
     def finish(site_dir: Path) -> None:

@@ -141,3 +141,23 @@ def test_comparison_cells_link_to_the_region_on_the_group_page(built_site):
         heading = re.search(rf'id="{anchor}"[^>]*>[^<]*（(\d+) 条）', group)
         assert heading and int(heading.group(1)) >= int(n)
     assert "<svg" in html and 'role="img"' in html
+
+
+def test_atom_feeds_list_plans_and_link_to_real_pages(built_site, plans, measures):
+    import posixpath
+    import xml.etree.ElementTree as ET
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.parse(built_site / "feeds/plans.xml").getroot()
+    entries = feed.findall("a:entry", ns)
+    assert len(entries) == len(plans)
+    for e in entries:
+        href = e.find("a:link", ns).get("href")
+        assert (built_site / posixpath.normpath(posixpath.join("feeds", href))).is_file(), href
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T00:00:00Z", e.find("a:updated", ns).text)
+    group = ET.parse(built_site / "feeds/fishermen.xml").getroot()
+    want = {m["plan_id"] for m in measures.values() if "fishermen" in m["groups"]}
+    got = {re.search(r"plans/([^/]+)/", e.find("a:link", ns).get("href")).group(1)
+           for e in group.findall("a:entry", ns)}
+    assert got == want
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert 'type="application/atom+xml"' in home

@@ -1,0 +1,80 @@
+"""Atom feeds: one for all plans and one per group, so portals and readers can follow what is new."""
+from __future__ import annotations
+
+import uuid
+import xml.etree.ElementTree as ET
+
+from .config import Config
+from .lexicon import Group, Lexicon
+from .library import Library
+from .model import Plan
+from .routes import relative, url_for
+
+ATOM = "http://www.w3.org/2005/Atom"
+ALL_PLANS = "feeds/plans.xml"
+
+
+def group_feed_path(group: Group) -> str:
+    return f"feeds/{group.slug}.xml"
+
+
+def files(lib: Library, lex: Lexicon, config: Config) -> dict[str, bytes]:
+    out = {ALL_PLANS: _feed(ALL_PLANS, f"{config.title}：新收录的方案", lib.plans, lib, config, None)}
+    for group in lex.groups:
+        entries = lib.by_group.get(group.slug, ())
+        plans = [p for p in lib.plans if any(e.plan.id == p.id for e in entries)]
+        path = group_feed_path(group)
+        out[path] = _feed(path, f"{config.title}：面向{group.name}的政策", plans, lib, config, group)
+    return out
+
+
+def _when(plan: Plan, lib: Library) -> str:
+    """RFC 3339 time from the plan's date (padded to a day), else its first year, else the configured today."""
+    date = plan.date or (str(plan.period[0]) if plan.period else lib.today.isoformat())
+    parts = (date.split("-") + ["01", "01"])[:3]
+    return f"{parts[0]}-{parts[1]}-{parts[2]}T00:00:00Z"
+
+
+def _href(feed_path: str, target: str, config: Config) -> str:
+    # Absolute when the site knows where it lives; otherwise relative to the feed file, which
+    # Atom resolves against the feed's own address.
+    if config.base_url:
+        return config.base_url.rstrip("/") + "/" + target
+    return relative(feed_path, target)
+
+
+def _id(target: str, config: Config) -> str:
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, (config.base_url or "site-builder:") + target))
+
+
+def _feed(path: str, title: str, plans, lib: Library, config: Config, group: Group | None) -> bytes:
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    page = url_for(group) if group else "index.html"
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = title
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = _id(path, config)
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=_href(path, path, config))
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=_href(path, page, config))
+    ordered = sorted(plans, key=lambda p: (_when(p, lib), p.id), reverse=True)
+    updated = max((_when(p, lib) for p in ordered), default=f"{lib.today.isoformat()}T00:00:00Z")
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = updated
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    ET.SubElement(author, f"{{{ATOM}}}name").text = config.organizer or config.title
+    for plan in ordered:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = plan.title
+        target = url_for(plan)
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = _id(target, config)
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=_href(path, target, config))
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _when(plan, lib)
+        summary = f"{plan.region.full_name}" + (f" · {plan.issuer}" if plan.issuer else "") + f" · {lib.status(plan)}"
+        if group:
+            mine = [e for e in lib.entries_of(plan) if any(t.slug == group.slug for t in e.tags)]
+            heads = "；".join(e.item.label for e in mine[:5])
+            summary += f"。面向{group.name}的措施 {len(mine)} 条：{heads}" + ("……" if len(mine) > 5 else "")
+        ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary
+    ET.indent(feed)
+    return ('<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n").encode("utf-8")
+
+
+__all__ = ["files", "group_feed_path", "ALL_PLANS"]
