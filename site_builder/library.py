@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Mapping
 
@@ -11,7 +11,8 @@ from .diagnostics import Report
 from .editorial import Edit, Override
 from .lexicon import Lexicon
 from .model import Item, Plan, Section
-from .tagging import Tag, Tagger
+from . import related as related_mod
+from .tagging import TAGGED_KINDS, Tag, Tagger
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,8 @@ class Library:
     """The date validity is judged against."""
     edits: tuple[Edit, ...] = ()
     """Editors' overrides of measure groups that took effect, for the build summary."""
+    related: Mapping[str, tuple[tuple[Entry, float], ...]] = field(default_factory=lambda: MappingProxyType({}))
+    """Entry id → up to three similar measures from other regions with their cosine (see related.py)."""
 
     def entries_of(self, plan: Plan) -> tuple[Entry, ...]:
         return self.by_plan.get(plan.id, ())
@@ -135,6 +138,7 @@ def link(plans: list[Plan], lex: Lexicon, today: dt.date, report: Report,
                 if not lst or lst[-1] is not e:
                     lst.append(e)
     regions, plans_by_region, region_of_plan = _regions(plans, lex)
+    similar = _related(entries, region_of_plan, tagger)
     by_cite: dict[str, list[Plan]] = {}
     for p in plans:
         for c in p.cites:
@@ -150,7 +154,15 @@ def link(plans: list[Plan], lex: Lexicon, today: dt.date, report: Report,
         by_plan=MappingProxyType(by_plan),
         today=today,
         edits=tuple(edits),
+        related=MappingProxyType(similar),
     )
+
+
+def _related(entries, region_of_plan, tagger: Tagger) -> dict[str, tuple[tuple[Entry, float], ...]]:
+    measures = [e for e in entries if e.item.kind in TAGGED_KINDS and e.item.text]
+    vecs = related_mod.vectors([(e.item.heading or "") + e.item.text for e in measures], tagger.tokens)
+    found = related_mod.related(vecs, [region_of_plan[e.plan.id][-1] for e in measures])
+    return {e.id: tuple((measures[j], cos) for j, cos in hits) for e, hits in zip(measures, found) if hits}
 
 
 def _benefits(item: Item, lex: Lexicon) -> tuple[str, ...]:
