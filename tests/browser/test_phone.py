@@ -7,7 +7,8 @@ import pytest
 
 WIDTH = 390
 ARTIFACTS = Path(__file__).resolve().parent.parent / ".artifacts"
-PLAIN = ["index.html", "groups/migrant-workers/index.html"]
+PLAIN = ["index.html", "groups/migrant-workers/index.html", "compare/index.html", "amounts/index.html",
+         "departments/hrss/index.html"]
 
 
 def _largest_plan(site: Path) -> str:
@@ -49,3 +50,21 @@ def test_home_tiles_are_big_enough_to_tap(site_url, phone):
     assert boxes, "no .tile on the home page"
     small = [b for b in boxes if b["w"] < 44 or b["h"] < 44]
     assert not small, f"tiles smaller than 44×44 px: {small}"
+
+
+def test_care_mode_enlarges_text_and_persists_without_cookies(site_url, phone):
+    phone.goto(site_url + "groups/migrant-workers/index.html")
+    toggle = phone.get_by_role("button", name="关怀模式")
+    assert toggle.get_attribute("aria-pressed") == "false"
+    before = phone.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    toggle.click()
+    after = phone.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert after >= before * 1.2 and after >= 22, (before, after)
+    # Still on after moving to another page, and stored without a cookie.
+    phone.goto(site_url + "index.html")
+    assert phone.evaluate("document.documentElement.classList.contains('care')")
+    assert phone.get_by_role("button", name="标准模式").get_attribute("aria-pressed") == "true"
+    assert phone.context.cookies() == []
+    assert phone.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    phone.get_by_role("button", name="标准模式").click()
+    assert not phone.evaluate("document.documentElement.classList.contains('care')")
