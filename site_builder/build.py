@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import config as config_mod
-from . import lexicon, library, opendata, render, routes, search
+from . import lexicon, library, offline, opendata, render, routes, search
 from .diagnostics import Diagnostic, InputError, Report
 from .model import Plan
 from .parse import parse_source
@@ -88,6 +88,7 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True) -> Summary:
                       asset.read_bytes(), display_path(asset))
     for path, data in opendata.files(lib).items():
         files.add(path, data, "opendata")
+    files.add(offline.PATH, offline.index_script(pages, lib, lex), "offline search index")
     indexed = 0
 
     def finish(site_dir: Path) -> None:
