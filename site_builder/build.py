@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import config as config_mod
-from . import lexicon, library, offline, opendata, render, routes, search
+from . import lexicon, library, offline, opendata, render, routes, search, sitemap
 from .diagnostics import Diagnostic, InputError, Report
 from .model import Plan
 from .parse import parse_source
@@ -40,6 +40,8 @@ class Summary:
     indexed: int
     report: Report
     seconds: float
+    notices: tuple[str, ...] = ()
+    """Things left out on purpose, printed with the summary."""
 
 
 def display_path(path: Path) -> str:
@@ -89,6 +91,9 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True) -> Summary:
     for path, data in opendata.files(lib).items():
         files.add(path, data, "opendata")
     files.add(offline.PATH, offline.index_script(pages, lib, lex), "offline search index")
+    site_map = sitemap.files(pages, config)
+    for path, data in site_map.items():
+        files.add(path, data, "sitemap")
     indexed = 0
 
     def finish(site_dir: Path) -> None:
@@ -98,7 +103,7 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True) -> Summary:
 
     write_site(files, paths.out, finish)
     return Summary(len(lib.plans), len(lib.entries), len(pages), len(files), indexed, report,
-                   time.perf_counter() - started)
+                   time.perf_counter() - started, () if site_map else (sitemap.NOTICE,))
 
 
 def check(paths: Paths) -> Report:

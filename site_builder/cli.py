@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             summary = build(_paths(args), strict=args.strict, index=not args.no_search)
             _print_report(summary.report, args.verbose)
+            for notice in summary.notices:
+                print(notice)
             r = summary.report
             print(f"{summary.plans} 个方案，{summary.items} 个条目，{summary.pages} 个页面，"
                   f"{summary.files} 个文件，搜索索引 {summary.indexed} 页；"
