@@ -90,12 +90,20 @@
     const exact = idx.groups.filter((g) => terms.some((t) => g.folded.includes(t)));
     const mentioned = idx.groups.filter((g) => !exact.includes(g)
       && terms.some((t) => g.folded.some((n) => t.includes(n)) && !g.exclude.some((x) => t.includes(x))));
-    const excludesOf = (t) => exact.filter((g) => g.folded.includes(t)).flatMap((g) => g.exclude);
-    const excludes = new Map(terms.map((t) => [t, excludesOf(t)]));
-    const hit = (hay, t) => masked(hay, t, excludes.get(t)).includes(t);
+    // Each term is matched as typed. A group word found nowhere (the plans say 渔农民, never 渔民)
+    // is matched by the group's other words instead, and the status line says so.
+    const matchers = terms.map((t) => {
+      const groups = exact.filter((g) => g.folded.includes(t));
+      const m = { term: t, words: [t], excludes: groups.flatMap((g) => g.exclude), widened: false };
+      if (groups.length && !idx.parts.some((p) => hits(p.hayTitle, m) || hits(p.hayText, m))) {
+        m.words = [...new Set(groups.flatMap((g) => g.folded))];
+        m.widened = true;
+      }
+      return m;
+    });
     const byPage = new Map();
     for (const part of idx.parts) {
-      if (terms.every((t) => hit(part.hayTitle, t) || hit(part.hayText, t))) {
+      if (matchers.every((m) => hits(part.hayTitle, m) || hits(part.hayText, m))) {
         if (!byPage.has(part.page)) byPage.set(part.page, []);
         byPage.get(part.page).push(part);
       }
@@ -104,21 +112,25 @@
     const titled = idx.pages.map((_, i) => i)
       .filter((i) => !groupPages.has(i) && !byPage.has(i) && terms.every((t) => fold(idx.pages[i][1]).includes(t)));
     const withParts = [...byPage.keys()].sort((a, b) => byPage.get(b).length - byPage.get(a).length || a - b);
-    return { terms, excludes, groups: [...exact, ...mentioned], titled, withParts, byPage };
+    return { matchers, groups: [...exact, ...mentioned], titled, withParts, byPage };
   }
 
-  function excerpt(part, terms, excludes) {
+  function hits(hay, matcher) {
+    return matcher.words.some((w) => masked(hay, w, matcher.excludes).includes(w));
+  }
+
+  function excerpt(part, matchers) {
     // About 80 characters around the first match in the text, every match marked.
-    const masks = terms.map((t) => masked(part.hayText, t, excludes.get(t)));
-    const first = Math.min(...masks.map((m, i) => m.indexOf(terms[i])).filter((p) => p >= 0));
+    const words = matchers.flatMap((m) => m.words.map((w) => [w, masked(part.hayText, w, m.excludes)]));
+    const first = Math.min(...words.map(([w, hay]) => hay.indexOf(w)).filter((p) => p >= 0));
     const start = Number.isFinite(first) ? Math.max(0, first - 20) : 0;
     const end = Math.min(part.text.length, start + 80);
     const marks = [];
-    masks.forEach((m, i) => {
-      for (let p = m.indexOf(terms[i], start); p >= 0 && p < end; p = m.indexOf(terms[i], p + 1)) {
-        marks.push([p, Math.min(end, p + terms[i].length)]);
+    for (const [w, hay] of words) {
+      for (let p = hay.indexOf(w, start); p >= 0 && p < end; p = hay.indexOf(w, p + 1)) {
+        marks.push([p, Math.min(end, p + w.length)]);
       }
-    });
+    }
     marks.sort((a, b) => a[0] - b[0]);
     const frag = document.createDocumentFragment();
     if (start > 0) frag.appendChild(document.createTextNode("…"));
@@ -171,7 +183,7 @@
         sli.appendChild(link(new URL(idx.pages[i][0], siteRoot).href + `#${part.anchor}`, label(part)));
         if (part.text) {
           const p = document.createElement("p");
-          p.appendChild(excerpt(part, found.terms, found.excludes));
+          p.appendChild(excerpt(part, found.matchers));
           sli.appendChild(p);
         }
         ul.appendChild(sli);
@@ -305,8 +317,10 @@
     const found = searchOffline(idx, query);
     const parts = found.withParts.reduce((n, i) => n + found.byPage.get(i).length, 0);
     const pages = found.groups.length + found.titled.length + found.withParts.length;
+    const widened = found.matchers.filter((m) => m.widened)
+      .map((m) => `原文没有“${m.term}”，改找${m.words.filter((w) => w !== m.term).slice(0, 4).join("、")}等说法。`).join("");
     statusLine.textContent = pages
-      ? `找到 ${pages} 个页面、${parts} 处原文（离线搜索：逐字匹配）`
+      ? `找到 ${pages} 个页面、${parts} 处原文（离线搜索：逐字匹配）。${widened}`
       : `没有找到含有“${query.trim()}”的内容（离线搜索：逐字匹配），请换个说法，或用下方链接浏览。`;
     list.dataset.engine = "offline";
     renderOffline(idx, found);

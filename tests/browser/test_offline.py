@@ -143,3 +143,47 @@ def test_search_from_disk_without_any_index_says_so_and_offers_browse_links(unzi
     assert phone.locator("#search-results li").count() == 0
     assert phone.locator("#search-status a[href='#browse-title']").count() == 1, status
     assert phone.locator("#browse a[href$='index.html']").count() > 0, "no browse links on the search page"
+
+
+# A made-up index: the matching rules on cases the seeds may not happen to contain.
+SYNTHETIC = {
+    "pages": [["groups/fishermen/index.html", "渔民可以享受的政策"], ["plans/p1/index.html", "某方案"],
+              ["regions/r1/index.html", "某地区的居民增收政策"], ["groups/migrant-workers/index.html", "农民工可以享受的政策"]],
+    "groups": [[0, ["渔民", "渔农民"], ["渔业"]], [3, ["农民工", "外出务工"], ["农民工作"]]],
+    "parts": [[1, "m-1", "", "支持渔农民转产就业。"],
+              [1, "m-2", "加强农民工作", "做好农民工作。"],
+              [1, "m-3", "", "保障农民工工资支付，补贴 ABC 培训。"],
+              [1, "m-4", "", "发展渔业。"]],
+}
+
+
+@pytest.fixture(scope="module")
+def synthetic_search(unzipped, tmp_path_factory) -> str:
+    site = tmp_path_factory.mktemp("synthetic") / "site"
+    shutil.copytree(unzipped, site)
+    (site / "search" / "offline-index.js").write_text(
+        "globalThis.SITE_OFFLINE_INDEX=" + json.dumps(SYNTHETIC, ensure_ascii=False) + ";", encoding="utf-8")
+    return (site / "search" / "index.html").as_uri()
+
+
+@pytest.mark.parametrize("query, first, anchors, status_has", [
+    ("农民工", "groups/migrant-workers/index.html", ["m-3"], None),  # 农民工作 is an exclude word
+    ("渔民", "groups/fishermen/index.html", ["m-1"], "渔农民"),       # no 渔民 anywhere: the group's words
+    ("农民工 ａｂｃ", "groups/migrant-workers/index.html", ["m-3"], None),  # every word; full width folded
+    ("地区", "regions/r1/index.html", [], None),                      # page titles
+    ("火星", None, [], "没有找到"),
+])
+def test_offline_matching_rules(synthetic_search, phone, query, first, anchors, status_has):
+    phone.goto(f"{synthetic_search}?q={quote(query)}")
+    status = _wait_until_settled(phone)
+    assert "正在搜索" not in status, status
+    links = phone.eval_on_selector_all("#search-results a", "els => els.map(a => a.getAttribute('href'))")
+    site_root = synthetic_search.removesuffix("search/index.html")
+    rel = [h.removeprefix(site_root) for h in links]
+    if first is None:
+        assert rel == [], rel
+    else:
+        assert rel and rel[0] == first, rel
+    assert [h.split("#", 1)[1] for h in rel if "#" in h] == anchors, rel
+    if status_has:
+        assert status_has in status, status
