@@ -73,3 +73,17 @@ def test_the_zip_may_not_be_written_inside_the_site(tmp_path, capsys):
     assert main(["archive", str(site / "s.zip"), "--site", str(site)]) == 2
     assert ": error: " in capsys.readouterr().err
     assert not (site / "s.zip").exists()
+
+
+def test_every_internal_link_names_a_file_so_it_opens_from_disk(built_site):
+    """From file:// a link to a folder shows a directory listing, not its index.html."""
+    from tests.site.test_site import html_pages, is_external, parse, resolve
+    bad = []
+    for page in html_pages(built_site):
+        for tag, href in parse(built_site, page).refs:
+            if is_external(href) or href.startswith(("#", "mailto:", "tel:", "data:")):
+                continue
+            target, _frag = resolve(page, href)
+            if target.endswith("/") or not (built_site / target).is_file():
+                bad.append(f"{page}: <{tag}> {href!r}")
+    assert not bad, f"{len(bad)} links that do not name a file:\n" + "\n".join(bad[:20])
