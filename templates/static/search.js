@@ -150,7 +150,7 @@
   }
 
   function renderOffline(idx, found) {
-    const pageLink = (i, hash) => link(new URL(idx.pages[i][0], siteRoot).href + (hash ? `#${hash}` : ""), idx.pages[i][1]);
+    const pageLink = (i) => link(new URL(idx.pages[i][0], siteRoot).href, idx.pages[i][1]);
     for (const g of found.groups) {
       const li = document.createElement("li");
       li.className = "group-hit";
@@ -159,7 +159,7 @@
       li.appendChild(h);
       const p = document.createElement("p");
       const others = g.names.slice(1, 6).join("、");
-      p.textContent = `这一人群的全部政策${others ? `，方案里也说“${others}”等` : ""}。`;
+      p.textContent = `这一人群的全部政策${others ? `，包括“${others}”等说法` : ""}。`;
       li.appendChild(p);
       list.appendChild(li);
     }
