@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import config as config_mod
-from . import editorial, feeds, lexicon, library, opendata, render, routes, search
+from . import editorial, feeds, lexicon, library, offline, opendata, render, routes, search, sitemap
 from .diagnostics import Diagnostic, InputError, Report
 from .model import Plan
 from .parse import parse_source
@@ -42,6 +42,8 @@ class Summary:
     seconds: float
     edits: tuple[editorial.Edit, ...] = ()
     """Editors' corrections and overrides that took effect."""
+    notices: tuple[str, ...] = ()
+    """Things left out on purpose, printed with the summary."""
 
 
 def display_path(path: Path) -> str:
@@ -101,6 +103,10 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True) -> Summary:
         files.add(path, data, "opendata")
     for path, data in feeds.files(lib, lex, config).items():
         files.add(path, data, "feeds")
+    files.add(offline.PATH, offline.index_script(pages, lib, lex), "offline search index")
+    site_map = sitemap.files(pages, config)
+    for path, data in site_map.items():
+        files.add(path, data, "sitemap")
     indexed = 0
 
     def finish(site_dir: Path) -> None:
@@ -110,7 +116,7 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True) -> Summary:
 
     write_site(files, paths.out, finish)
     return Summary(len(lib.plans), len(lib.entries), len(pages), len(files), indexed, report,
-                   time.perf_counter() - started, edits)
+                   time.perf_counter() - started, edits, () if site_map else (sitemap.NOTICE,))
 
 
 def check(paths: Paths) -> tuple[Report, tuple[editorial.Edit, ...]]:

@@ -1,4 +1,4 @@
-"""Command line: build, serve, check. Exit codes: 0 ok, 1 check failed, 2 bad input."""
+"""Command line: build, serve, check, archive. Exit codes: 0 ok, 1 check failed, 2 bad input."""
 from __future__ import annotations
 
 import argparse
@@ -50,12 +50,17 @@ def main(argv: list[str] | None = None) -> int:
     _common(c)
     c.add_argument("--strict", action="store_true", help="exit non-zero when there are errors")
     c.add_argument("-v", "--verbose", action="store_true", help="also print info diagnostics")
+    a = sub.add_parser("archive", help="zip the built site to open from disk (reproducible)")
+    a.add_argument("zipfile", help="the zip file to write")
+    a.add_argument("--site", default="output", help="the built site (default: output/)")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
             summary = build(_paths(args), strict=args.strict, index=not args.no_search)
             _print_report(summary.report, args.verbose)
             _print_edits(summary.edits)
+            for notice in summary.notices:
+                print(notice)
             r = summary.report
             print(f"{summary.plans} 个方案，{summary.items} 个条目，{summary.pages} 个页面，"
                   f"{summary.files} 个文件，搜索索引 {summary.indexed} 页；"
@@ -67,6 +72,12 @@ def main(argv: list[str] | None = None) -> int:
             _print_edits(edits, sys.stdout)
             print(f"{report.count('error')} 个错误，{report.count('warning')} 个警告，{report.count('info')} 条提示")
             return 1 if args.strict and report.count("error") else 0
+        if args.command == "archive":
+            from .archive import write
+            done = write(Path(args.site), Path(args.zipfile), args.site)
+            print(f"已写出 {args.zipfile}：{done.files} 个文件，{done.size / 1024:.0f} KB；"
+                  "解压后用浏览器打开其中的 index.html 即可离线浏览和搜索")
+            return 0
         if args.command == "serve":
             from .serve import serve
             return serve(_paths(args), args.host, args.port)

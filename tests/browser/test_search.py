@@ -1,4 +1,4 @@
-"""Search in a phone-sized browser: results lead to the measures that match, and a broken index is explained."""
+"""Search in a phone-sized browser: results lead to the measures that match, and a missing index is explained."""
 from __future__ import annotations
 
 import re
@@ -25,12 +25,15 @@ def _search(page, base: str, query: str) -> None:
 
 
 def _wait_for_results(page) -> None:
-    """Wait for result items; on timeout, fail with what the page said instead."""
+    """Wait for result items from Pagefind (not the offline fallback); on timeout, fail with what
+    the page said instead."""
     try:
         page.wait_for_selector("#search-results li", timeout=RESULTS_TIMEOUT_MS)
     except Exception:
         raise AssertionError(f"no results within {RESULTS_TIMEOUT_MS} ms; "
                              f"status: {page.inner_text('#search-status')!r}") from None
+    engine = page.get_attribute("#search-results", "data-engine")
+    assert engine == "pagefind", f"results came from {engine!r}, not Pagefind: {page.inner_text('#search-status')!r}"
 
 
 def test_search_results_link_to_matching_measures(site_url, phone):
@@ -63,10 +66,12 @@ def test_search_results_link_to_matching_measures(site_url, phone):
                        f"{QUERY} lead to measures without it:\n" + "\n".join(wrong))
 
 
-def test_search_explains_when_pagefind_is_missing(built_site, tmp_path, browser):
+def test_search_explains_when_no_index_can_load(built_site, tmp_path, browser):
+    """Neither Pagefind nor the offline index: the page says so instead of spinning."""
     copy = tmp_path / "site"
     shutil.copytree(built_site, copy)
     shutil.rmtree(copy / "pagefind")
+    (copy / "search" / "offline-index.js").unlink()
     server, base = serve_dir(copy)
     ctx = browser.new_context(viewport={"width": 390, "height": 844})
     try:
@@ -79,8 +84,8 @@ def test_search_explains_when_pagefind_is_missing(built_site, tmp_path, browser)
         except Exception:  # noqa: BLE001 - the assertions below say what was wrong
             pass
         status = page.inner_text("#search-status").strip()
-        assert status, "#search-status is empty when Pagefind cannot load"
-        assert "正在搜索" not in status, f"#search-status still says {status!r} (a spinner) when Pagefind cannot load"
+        assert status, "#search-status is empty when no search index can load"
+        assert "正在搜索" not in status, f"#search-status still says {status!r} (a spinner) when no index can load"
         assert page.locator("#search-results li").count() == 0
     finally:
         ctx.close()

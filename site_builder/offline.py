@@ -1,0 +1,48 @@
+"""Search without a server: a compact index in a plain script that search.js loads when Pagefind can't."""
+from __future__ import annotations
+
+import json
+
+from .lexicon import Lexicon
+from .library import Library
+from .model import Item, Section
+from .routes import NOT_FOUND, SEARCH, Page, url_for
+
+PATH = "search/offline-index.js"
+"""Where the index is written, relative to the site root."""
+GLOBAL = "SITE_OFFLINE_INDEX"
+"""The global the script assigns; search.js reads it after the <script> element loads."""
+
+
+def index_script(pages: list[Page], lib: Library, lex: Lexicon) -> bytes:
+    """``globalThis.SITE_OFFLINE_INDEX = {...}``: a plain script, because ``fetch`` and module
+    scripts are refused from ``file://`` while a classic ``<script src>`` still runs.
+
+    Shape (arrays, not objects, and each plan's URL and title once, to keep it small):
+    ``pages``: ``[url, title]`` of every page but search and 404;
+    ``groups``: ``[page, [name, synonym…], [exclude…]]``;
+    ``parts``: ``[page, anchor, title, text]`` for every heading and item in document order; an
+    item without a heading has title ``""`` (search.js shows its first sentence, as the page does).
+    """
+    listed = [p for p in pages if p.path not in (SEARCH, NOT_FOUND)]
+    index_of = {p.path: i for i, p in enumerate(listed)}
+    groups = [[index_of[url_for(g)], [g.name, *[s for s in g.synonyms if s != g.name]], list(g.exclude)]
+              for g in lex.groups if url_for(g) in index_of]
+    parts: list[list] = []
+    for plan in lib.plans:
+        page = index_of.get(url_for(plan))
+        if page is not None:
+            _walk(plan.body, page, parts)
+    data = {"pages": [[p.path, p.title] for p in listed], "groups": groups, "parts": parts}
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return f"globalThis.{GLOBAL}={body};\n".encode("utf-8")
+
+
+def _walk(nodes, page: int, out: list[list]) -> None:
+    for n in nodes:
+        if isinstance(n, Section):
+            out.append([page, f"s-{n.key}", f"{n.marker}{n.title}", n.intro])
+        elif isinstance(n, Item):
+            text = "\n".join(x for x in (n.text, *n.table) if x)
+            out.append([page, n.anchor, n.heading or "", text])
+        _walk(n.children, page, out)
