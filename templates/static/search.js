@@ -247,8 +247,36 @@
     return { term, total: search.results.length, results };
   }
 
+  // Groups whose name or synonym the query is or contains (not inside an exclude word such as
+  // 农民工作), read from the browse links on this page; their pages come first.
+  function groupsFor(term) {
+    const out = [];
+    for (const li of document.querySelectorAll("#browse li[data-names]")) {
+      const names = li.dataset.names.split("|").filter(Boolean);
+      const excludes = (li.dataset.exclude || "").split("|").filter(Boolean);
+      const hit = names.some((n) => n === term || (n.length >= 2 && term.includes(n)
+        && !excludes.some((x) => x.includes(n) && term.includes(x))));
+      if (hit) out.push(li.querySelector("a"));
+    }
+    return out;
+  }
+
+  function renderGroups(anchors) {
+    for (const a of anchors) {
+      const li = document.createElement("li");
+      li.className = "group-hit";
+      const h = document.createElement("h2");
+      h.appendChild(link(a.href, `${a.textContent}可以享受的政策（人群页面，汇总各地原文的不同说法）`));
+      li.appendChild(h);
+      list.appendChild(li);
+    }
+  }
+
   function renderPagefind({ term, total, results }) {
-    statusLine.textContent = results.length ? `找到 ${total} 个页面` : "没有找到结果，请换个说法试试。";
+    const groups = groupsFor(term);
+    renderGroups(groups);
+    statusLine.textContent = results.length ? `找到 ${total} 个页面` : groups.length
+      ? "原文中没有这个说法，请看上面的人群页面。" : "没有找到结果，请换个说法试试。";
     for (const r of results) {
       const li = document.createElement("li");
       const h = document.createElement("h2");

@@ -99,8 +99,27 @@ def test_a_new_search_replaces_one_still_loading(site_url, phone):
     phone.click("#search-form button[type=submit]")
     _wait_for_results(phone)
     phone.wait_for_timeout(1500)  # let a stale first search finish, if it would still append
-    titles = phone.eval_on_selector_all("#search-results > li > h2", "els => els.map(e => e.textContent)")
+    titles = phone.eval_on_selector_all("#search-results > li:not(.group-hit) > h2", "els => els.map(e => e.textContent)")
+    groups = phone.eval_on_selector_all("#search-results > li.group-hit", "els => els.length")
     status = phone.inner_text("#search-status")
     found = int(re.search(r"找到 (\d+) 个页面", status).group(1))
     assert len(titles) == min(found, 20), (status, titles)
+    assert groups == 1, "the 农民工 group page once, not once per search"
     assert len(set(titles)) == len(titles), titles
+
+
+def test_a_group_name_or_synonym_puts_the_group_page_first(site_url, phone):
+    # The seeds never say 渔民 (they say 渔农民); 外出务工人员 is a synonym of 农民工.
+    for query, slug in (("渔民", "fishermen"), ("外出务工人员", "migrant-workers"), ("农民工", "migrant-workers")):
+        _search(phone, site_url, query)
+        _wait_for_results(phone)
+        first = phone.locator("#search-results > li").first
+        assert "group-hit" in (first.get_attribute("class") or ""), query
+        assert f"groups/{slug}/index.html" in first.locator("a").first.get_attribute("href"), query
+
+
+def test_a_word_inside_an_excluded_word_does_not_route_to_the_group(site_url, phone):
+    _search(phone, site_url, "农民工作")
+    _wait_for_results(phone)
+    hrefs = phone.eval_on_selector_all("#search-results > li.group-hit a", "els => els.map(e => e.href)")
+    assert not any("groups/migrant-workers/" in h for h in hrefs), hrefs
