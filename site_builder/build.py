@@ -11,8 +11,13 @@ from . import editorial, feeds, lexicon, library, offline, opendata, render, rou
 from .diagnostics import Diagnostic, InputError, Report
 from .model import Plan
 from .parse import parse_source
+from .cache import ParseCache
 from .read import find_sources, read_source
 from .write import Files, write_site
+
+
+LIVE_RELOAD = "assets/live-reload.js"
+"""Written only by ``serve`` builds, so a published site never carries it."""
 
 
 @dataclass(frozen=True)
@@ -54,20 +59,37 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
-def parse_all(paths: Paths, lex: lexicon.Lexicon, report: Report) -> list[Plan]:
+def parse_all(paths: Paths, lex: lexicon.Lexicon, report: Report, cache: ParseCache) -> list[Plan]:
+    """Every plan of every seed; a seed whose parse is cached is not read again (its diagnostics
+    are replayed, so a cached build reports exactly what a cold one does)."""
     plans: list[Plan] = []
     sources = find_sources(paths.seeds)
     if not sources:
         report.add(display_path(paths.seeds), None, "warning", "没有找到方案文件（.txt .md .html）",
                    "把方案放进 seeds/ 文件夹")
     for path in sources:
-        source = read_source(path, display_path(path), report)
-        if source is not None:
-            plans.extend(parse_source(source, lex, report))
+        display = display_path(path)
+        try:
+            key = cache.key(path.read_bytes(), display)
+        except OSError:
+            key = None
+        cached = cache.get(key) if key else None
+        if cached is not None:
+            plans.extend(cached[0])
+            report.items.extend(cached[1])
+            continue
+        mine = Report()
+        source = read_source(path, display, mine)
+        found = parse_source(source, lex, mine) if source is not None else []
+        plans.extend(found)
+        report.items.extend(mine.items)
+        if key:
+            cache.put(key, found, mine.items)
+    cache.prune()
     return plans
 
 
-def load(paths: Paths, report: Report) -> tuple[config_mod.Config, lexicon.Lexicon, library.Library,
+def load(paths: Paths, report: Report, cache_dir: Path | None = None) -> tuple[config_mod.Config, lexicon.Lexicon, library.Library,
                                                tuple[editorial.Edit, ...]]:
     """Settings, vocabularies and every plan linked into a Library: what build and check share.
 
@@ -75,7 +97,7 @@ def load(paths: Paths, report: Report) -> tuple[config_mod.Config, lexicon.Lexic
     returned for the summary."""
     config = config_mod.load(paths.content / "site.toml")
     lex = lexicon.load(paths.content)
-    plans = parse_all(paths, lex, report)
+    plans = parse_all(paths, lex, report, ParseCache(cache_dir, lex))
     content = display_path(paths.content)
     corrections = editorial.load_corrections(paths.content, content, lex, report)
     plans, corrected = editorial.correct(plans, corrections, report)
@@ -84,21 +106,26 @@ def load(paths: Paths, report: Report) -> tuple[config_mod.Config, lexicon.Lexic
     return config, lex, lib, tuple(corrected) + lib.edits
 
 
-def build(paths: Paths, *, strict: bool = False, index: bool = True) -> Summary:
+def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: Path | None = None,
+          live_reload: bool = False) -> Summary:
+    """``cache_dir`` keeps parses of unchanged seeds between builds; ``live_reload`` (serve only)
+    adds the script that reloads the open page after a rebuild."""
     started = time.perf_counter()
     report = Report()
-    config, lex, lib, edits = load(paths, report)
+    config, lex, lib, edits = load(paths, report, cache_dir)
     if strict and report.count("error"):
         raise StrictFailure(report)
     pages = routes.pages(lib, lex, config)
     env = render.environment(paths.templates)
     files = Files()
     for page in pages:
-        files.add(page.path, render.render(env, page, lib, config).encode("utf-8"), page.template)
+        files.add(page.path, render.render(env, page, lib, config, live_reload).encode("utf-8"), page.template)
     for asset in sorted((paths.templates / "static").rglob("*")):
         if asset.is_file():
             files.add("assets/" + asset.relative_to(paths.templates / "static").as_posix(),
                       asset.read_bytes(), display_path(asset))
+    if live_reload:
+        files.add(LIVE_RELOAD, (Path(__file__).parent / "live_reload.js").read_bytes(), "serve")
     for path, data in opendata.files(lib).items():
         files.add(path, data, "opendata")
     for path, data in feeds.files(lib, lex, config).items():

@@ -28,12 +28,12 @@ def environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def render(env: jinja2.Environment, page: Page, lib: Library, config: Config) -> str:
+def render(env: jinja2.Environment, page: Page, lib: Library, config: Config, live_reload: bool = False) -> str:
     def url(target) -> str:
         return relative(page.path, url_for(target))
 
     template = env.get_template(page.template)
-    return template.render(site=config, page=page, url=url, lib=lib, **page.context)
+    return template.render(site=config, page=page, url=url, lib=lib, live_reload=live_reload, **page.context)
 
 
 def highlight(text: str, words) -> Markup:

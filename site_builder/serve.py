@@ -1,10 +1,13 @@
-"""Local preview: build, serve on 127.0.0.1, rebuild when seeds, content or templates change."""
+"""Local preview: build, serve on 127.0.0.1, rebuild when seeds, content or templates change, and
+reload the open page; a failed build keeps the last good site and shows its error in the page."""
 from __future__ import annotations
 
 import functools
 import http.server
+import json
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from .build import Paths, StrictFailure, build
@@ -13,24 +16,59 @@ from .diagnostics import InputError
 DEBOUNCE = 0.3
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, fmt, *args):  # quiet: one line per rebuild is enough
-        pass
+@dataclass
+class BuildState:
+    """What the page's live-reload script polls: a build counter and the last error, if any."""
+
+    id: int = 0
+    error: str = ""
 
 
-def _rebuild(paths: Paths) -> None:
+def rebuild(paths: Paths, state: BuildState, cache_dir: Path | None) -> None:
     try:
-        s = build(paths)
-        print(f"已重新生成：{s.plans} 个方案，{s.pages} 个页面，{s.report.count('warning')} 个警告，{s.seconds:.1f} 秒",
-              flush=True)
+        s = build(paths, cache_dir=cache_dir, live_reload=True)
     except InputError as exc:
+        state.error = str(exc.diagnostic)
         print(f"生成失败，继续提供上一次的网站：{exc.diagnostic}", flush=True)
+        return
     except StrictFailure as exc:
+        state.error = str(exc)
         print(f"生成失败：{exc}", flush=True)
+        return
+    except Exception as exc:  # a template bug must not stop the preview server
+        state.error = f"{type(exc).__name__}: {exc}"
+        print(f"生成失败，继续提供上一次的网站：{state.error}", flush=True)
+        return
+    state.error = ""
+    state.id += 1
+    print(f"已重新生成：{s.plans} 个方案，{s.pages} 个页面，{s.report.count('warning')} 个警告，{s.seconds:.1f} 秒",
+          flush=True)
+
+
+def handler_for(directory: Path, state: BuildState):
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, fmt, *args):  # quiet: one line per rebuild is enough
+            pass
+
+        def do_GET(self):
+            if self.path.split("?")[0].endswith("/__build"):
+                body = json.dumps({"id": state.id, "error": state.error}, ensure_ascii=False).encode("utf-8")
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Cache-Control", "no-store")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            super().do_GET()
+
+    return functools.partial(Handler, directory=str(directory))
 
 
 def serve(paths: Paths, host: str, port: int) -> int:
-    _rebuild(paths)
+    state = BuildState()
+    cache_dir = Path(paths.out).resolve().parent / ".cache"
+    rebuild(paths, state, cache_dir)
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
@@ -55,11 +93,10 @@ def serve(paths: Paths, host: str, port: int) -> int:
             while pending.is_set():
                 pending.clear()
                 time.sleep(DEBOUNCE)
-            _rebuild(paths)
+            rebuild(paths, state, cache_dir)
 
     threading.Thread(target=loop, daemon=True).start()
-    handler = functools.partial(_Handler, directory=str(Path(paths.out).resolve()))
-    server = http.server.ThreadingHTTPServer((host, port), handler)
+    server = http.server.ThreadingHTTPServer((host, port), handler_for(Path(paths.out).resolve(), state))
     print(f"网站已在 http://{host}:{port}/ 提供（按 Ctrl+C 停止）", flush=True)
     try:
         server.serve_forever()

@@ -50,6 +50,7 @@ def write_site(files: Files, out_dir: Path, finish: Callable[[Path], None]) -> N
             target.write_bytes(data)
         finish(tmp)
         if out_dir.exists():
+            _keep_unchanged(out_dir, tmp)
             out_dir.rename(old)
         tmp.rename(out_dir)
     except BaseException:
@@ -58,3 +59,23 @@ def write_site(files: Files, out_dir: Path, finish: Callable[[Path], None]) -> N
             old.rename(out_dir)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _keep_unchanged(old_dir: Path, new_dir: Path) -> int:
+    """Files whose bytes did not change become hard links to the previous site's files, so their
+    modification times stay and a sync to the web server sends only what changed."""
+    kept = 0
+    for new in new_dir.rglob("*"):
+        if not new.is_file() or new.is_symlink():
+            continue
+        old = old_dir / new.relative_to(new_dir)
+        try:
+            if old.is_file() and not old.is_symlink() and old.stat().st_size == new.stat().st_size \
+                    and old.read_bytes() == new.read_bytes():
+                link = new.with_name(new.name + ".link-tmp")
+                os.link(old, link)
+                os.replace(link, new)
+                kept += 1
+        except OSError:
+            continue  # another file system or no hard links: keep the new copy
+    return kept

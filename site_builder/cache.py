@@ -1,0 +1,62 @@
+"""Parse cache: a seed whose bytes, the parser's code and the vocabularies are unchanged is not re-parsed."""
+from __future__ import annotations
+
+import hashlib
+import pickle  # noqa: S403 - only our own cache files, written by this module, are ever loaded
+from pathlib import Path
+
+from .diagnostics import Diagnostic
+from .lexicon import Lexicon
+from .model import Plan
+
+_CODE = Path(__file__).resolve().parent
+
+
+class ParseCache:
+    """One pickle per seed under ``folder``, keyed by a hash of the file's bytes, its display path,
+    every source file of the package and the loaded vocabularies, so any change that could change
+    a parse misses the cache. Entries not used by a build are removed at its end."""
+
+    def __init__(self, folder: Path | None, lex: Lexicon):
+        self.folder = folder / "parse" if folder else None
+        code = hashlib.sha256()
+        for py in sorted(_CODE.rglob("*.py")):
+            code.update(py.relative_to(_CODE).as_posix().encode() + b"\0" + py.read_bytes())
+        code.update(repr(lex).encode("utf-8"))
+        self.fingerprint = code.hexdigest()
+        self.used: set[str] = set()
+        self.hits = 0
+
+    def key(self, data: bytes, display: str) -> str:
+        return hashlib.sha256(self.fingerprint.encode() + b"\0" + display.encode() + b"\0" + data).hexdigest()
+
+    def get(self, key: str) -> tuple[list[Plan], list[Diagnostic]] | None:
+        if self.folder is None:
+            return None
+        self.used.add(key)
+        try:
+            with (self.folder / f"{key}.pickle").open("rb") as fh:
+                found = pickle.load(fh)  # noqa: S301 - our own file, see the import
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            return None
+        self.hits += 1
+        return found
+
+    def put(self, key: str, plans: list[Plan], diagnostics: list[Diagnostic]) -> None:
+        if self.folder is None:
+            return
+        self.used.add(key)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = self.folder / f".{key}.tmp"
+            tmp.write_bytes(pickle.dumps((plans, diagnostics), protocol=pickle.HIGHEST_PROTOCOL))
+            tmp.replace(self.folder / f"{key}.pickle")
+        except OSError:
+            pass  # a read-only checkout builds without a cache
+
+    def prune(self) -> None:
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for f in self.folder.glob("*.pickle"):
+            if f.stem not in self.used:
+                f.unlink(missing_ok=True)
