@@ -22,6 +22,20 @@ AMOUNTS = "amounts/index.html"
 COMPARE = "compare/index.html"
 
 
+PAGE_LIMIT = 150
+"""Most measures one list page shows (about 1 KB each), so a page stays phone-sized at national scale."""
+
+
+@dataclass(frozen=True)
+class RegionSlice:
+    """The part of a long list page (a group, or a group narrowed to a kind of help) for one region."""
+
+    parent: Any
+    """The page it is part of (Group or GroupView)."""
+    region: RegionNode
+    """The region whose measures (and its sub-regions') it holds."""
+
+
 @dataclass(frozen=True)
 class AmountsView:
     """The amounts index narrowed to one group (a static page, so the filter needs no script)."""
@@ -56,6 +70,8 @@ def url_for(obj: Any) -> str:
         return f"departments/{obj.slug}/index.html"
     if isinstance(obj, Policy):
         return f"policies/{obj.key}/index.html"
+    if isinstance(obj, RegionSlice):
+        return posixpath.dirname(url_for(obj.parent)) + f"/r/{obj.region.key}/index.html"
     if isinstance(obj, AmountsView):
         return f"amounts/{obj.group.slug}/index.html"
     if isinstance(obj, str):
@@ -158,11 +174,47 @@ def _group_pages(lib: Library, lex: Lexicon, group: Group, tree) -> list[Page]:
     out = []
     for target, benefit, shown in views:
         title = f"{group.name}可以享受的政策" + (f"：{benefit.name}" if benefit else "")
-        out.append(Page(url_for(target), "group.html", title, {
-            "group": group, "benefit": benefit, "sections": _by_region(lib, shown, tree),
-            "count": len(shown), "total": len(entries), "types": types,
-        }, search_body=benefit is None))
+        sections = _by_region(lib, shown, tree)
+        context = {"group": group, "benefit": benefit, "count": len(shown), "total": len(entries),
+                   "types": types, "part_of": None, "region_count": sum(1 for sec in sections if sec[3])}
+        if len(shown) <= PAGE_LIMIT:
+            out.append(Page(url_for(target), "group.html", title,
+                            {**context, "sections": [(*sec, None) for sec in sections]}, search_body=benefit is None))
+            continue
+        # Too long for one page: the page lists regions with counts, each region's part its own page.
+        parts, owner = _split(sections, PAGE_LIMIT)
+        overview = [(r, d, n, [], RegionSlice(target, owner[r.key])) for r, d, n, _es in sections]
+        out.append(Page(url_for(target), "group.html", title, {**context, "sections": overview},
+                        search_body=False))
+        for root, secs in parts:
+            base = secs[0][1]
+            out.append(Page(url_for(RegionSlice(target, root)), "group.html", f"{title}（{root.full_name}）", {
+                **context, "part_of": target, "count": sum(len(es) for *_x, es in secs),
+                "sections": [(r, d - base, n, es, None) for r, d, n, es in secs]}, search_body=benefit is None))
     return out
+
+
+def _split(sections, limit: int):
+    """Cut region sections (tree order) into the largest subtrees that fit ``limit``; a region
+    too big to fit keeps only its own plans' measures on its page and its sub-regions split on.
+    Returns ([(root region, its sections)], {region key: root region of the page holding it})."""
+    parts: list[tuple[RegionNode, list]] = []
+    owner: dict[str, RegionNode] = {}
+    i = 0
+    while i < len(sections):
+        r, d, n, es = sections[i]
+        j = i + 1
+        while j < len(sections) and sections[j][1] > d:
+            j += 1
+        if n <= limit:
+            parts.append((r, sections[i:j]))
+            owner.update({s[0].key: r for s in sections[i:j]})
+            i = j
+        else:
+            parts.append((r, [(r, d, len(es), es)]))
+            owner[r.key] = r
+            i += 1
+    return parts, owner
 
 
 def _by_region(lib: Library, entries, tree) -> list[tuple[RegionNode, int, int, list[Entry]]]:

@@ -161,3 +161,26 @@ def test_atom_feeds_list_plans_and_link_to_real_pages(built_site, plans, measure
     assert got == want
     home = (built_site / "index.html").read_text(encoding="utf-8")
     assert 'type="application/atom+xml"' in home
+
+
+def test_long_group_lists_split_by_region_and_every_measure_stays_reachable(tmp_path, monkeypatch, measures):
+    """At national scale a group page lists regions; each region's measures are on its own page."""
+    from pathlib import Path
+
+    from site_builder import routes
+    from site_builder.build import Paths, build
+    root = Path(__file__).resolve().parents[2]
+    monkeypatch.setattr(routes, "PAGE_LIMIT", 10)
+    out = tmp_path / "out"
+    build(Paths(root / "seeds", root / "content", out, root / "templates"), index=False)
+    main = cards(out, "groups/migrant-workers/index.html")
+    assert main.cards == []
+    reached = []
+    for part in sorted((out / "groups/migrant-workers/r").glob("*/index.html")):
+        page = cards(out, part.relative_to(out).as_posix())
+        # Over the limit only when one region's own plans hold that many (nothing left to split).
+        regions = [h for h in page.headings if h.endswith("条）")]
+        assert len(page.cards) <= 10 or len(regions) == 1, (part, len(page.cards), regions)
+        reached += [c["href"].split("plans/", 1)[1] for c in page.cards]
+    want = sorted(i.replace("#", "/index.html#") for i, m in measures.items() if "migrant-workers" in m["groups"])
+    assert sorted(reached) == want
