@@ -72,6 +72,8 @@ def url_for(obj: Any) -> str:
         return f"policies/{obj.key}/index.html"
     if isinstance(obj, RegionSlice):
         return posixpath.dirname(url_for(obj.parent)) + f"/r/{obj.region.key}/index.html"
+    if isinstance(obj, AmountsPage):
+        return posixpath.dirname(url_for(obj.view)) + f"/page/{obj.number}/index.html"
     if isinstance(obj, AmountsView):
         return f"amounts/{obj.group.slug}/index.html"
     if isinstance(obj, str):
@@ -269,6 +271,20 @@ def _policy_pages(lib: Library) -> list[Page]:
     return out
 
 
+AMOUNTS_PER_PAGE = 300
+"""Rows per amounts page (about 0.6 KB each)."""
+
+
+@dataclass(frozen=True)
+class AmountsPage:
+    """Page ``number`` (2, 3 …) of an amounts list that is too long for one page."""
+
+    view: Any
+    """The first page's target: the AMOUNTS path or an AmountsView."""
+    number: int
+    """1-based page number, at least 2."""
+
+
 def _amount_pages(lib: Library, lex: Lexicon) -> list[Page]:
     """Every money amount a measure offers, largest first; one static page per group as the filter.
 
@@ -279,14 +295,19 @@ def _amount_pages(lib: Library, lex: Lexicon) -> list[Page]:
               for g in lex.groups]
     groups = [x for x in groups if x[2]]
     group_of = {g.slug: g for g in lex.groups}
-    out = [Page(AMOUNTS, "amounts.html", "补贴和资金金额一览", {
-        "rows": rows, "groups": groups, "group": None, "total": len(rows), "group_of": group_of},
-        search_body=False)]
-    for g, view, _n in groups:
-        shown = [(a, e) for a, e in rows if any(t.slug == g.slug for t in e.tags)]
-        out.append(Page(url_for(view), "amounts.html", f"补贴和资金金额一览：{g.name}", {
-            "rows": shown, "groups": groups, "group": g, "total": len(rows), "group_of": group_of},
-            search_body=False))
+    views: list[tuple[Any, Group | None, list]] = [(AMOUNTS, None, rows)]
+    views += [(view, g, [(a, e) for a, e in rows if any(t.slug == g.slug for t in e.tags)]) for g, view, _n in groups]
+    out = []
+    for target, group, shown in views:
+        title = "补贴和资金金额一览" + (f"：{group.name}" if group else "")
+        chunks = [shown[i:i + AMOUNTS_PER_PAGE] for i in range(0, len(shown), AMOUNTS_PER_PAGE)] or [[]]
+        targets = [target] + [AmountsPage(target, n) for n in range(2, len(chunks) + 1)]
+        for n, (chunk, here) in enumerate(zip(chunks, targets), 1):
+            out.append(Page(url_for(here), "amounts.html", title + (f"（第 {n} 页）" if n > 1 else ""), {
+                "rows": chunk, "groups": groups, "group": group, "total": len(rows), "group_of": group_of,
+                "shown": len(shown), "start": (n - 1) * AMOUNTS_PER_PAGE + 1,
+                "pages": list(enumerate(targets, 1)) if len(targets) > 1 else [], "page_number": n,
+            }, search_body=False))
     return out
 
 

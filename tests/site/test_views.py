@@ -184,3 +184,24 @@ def test_long_group_lists_split_by_region_and_every_measure_stays_reachable(tmp_
         reached += [c["href"].split("plans/", 1)[1] for c in page.cards]
     want = sorted(i.replace("#", "/index.html#") for i, m in measures.items() if "migrant-workers" in m["groups"])
     assert sorted(reached) == want
+
+
+def test_long_amount_lists_are_paged_and_keep_their_order(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from site_builder import routes
+    from site_builder.build import Paths, build
+    root = Path(__file__).resolve().parents[2]
+    monkeypatch.setattr(routes, "AMOUNTS_PER_PAGE", 7)
+    out = tmp_path / "out"
+    build(Paths(root / "seeds", root / "content", out, root / "templates"), index=False)
+    whole = re.findall(r'<span class="badge">([^<]+)</span>', (built := out / "amounts/index.html").read_text(encoding="utf-8"))
+    assert len(whole) == 7
+    n = 2
+    while (out / f"amounts/page/{n}/index.html").exists():
+        whole += re.findall(r'<span class="badge">([^<]+)</span>', (out / f"amounts/page/{n}/index.html").read_text(encoding="utf-8"))
+        n += 1
+    assert n > 2 and 'href="page/2/index.html"' in built.read_text(encoding="utf-8")
+    monkeypatch.setattr(routes, "AMOUNTS_PER_PAGE", 10_000)
+    build(Paths(root / "seeds", root / "content", out, root / "templates"), index=False)
+    assert whole == re.findall(r'<span class="badge">([^<]+)</span>', (out / "amounts/index.html").read_text(encoding="utf-8"))
