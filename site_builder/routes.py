@@ -244,15 +244,41 @@ def _department_pages(lib: Library, lex: Lexicon, tree) -> list[Page]:
     index = [(dep, len(es), sum(1 for e in es if _leads(e, dep))) for dep, es in listed]
     out = [Page(DEPARTMENTS, "departments.html", "按部门浏览", {"departments": index}, search_body=False)]
     for dep, entries in listed:
-        lead = tuple(e for e in entries if _leads(e, dep))
-        shared = tuple(e for e in entries if not _leads(e, dep))
+        printed = sorted({u.name for e in entries for u in e.item.lead_units + e.item.units if u.canonical == dep.name})
+        context = {"department": dep, "printed": printed, "part_of": None, "overview": []}
+        if len(entries) <= PAGE_LIMIT:
+            out.append(Page(url_for(dep), "department.html", f"{dep.name}负责的政策措施",
+                            {**context, **_roles(lib, dep, entries, tree, None)}))
+            continue
+        # Too long for one page: regions with counts here, each region's measures on its own page.
+        sections = _by_region(lib, entries, tree)
+        parts, owner = _split(sections, PAGE_LIMIT)
+        overview = [(r, d, n, RegionSlice(dep, owner[r.key])) for r, d, n, _es in sections]
         out.append(Page(url_for(dep), "department.html", f"{dep.name}负责的政策措施", {
-            "department": dep, "lead": _by_region(lib, lead, tree), "shared": _by_region(lib, shared, tree),
-            "lead_count": len(lead), "shared_count": len(shared),
-            "printed": sorted({u.name for e in entries for u in e.item.lead_units + e.item.units
-                               if u.canonical == dep.name}),
-        }))
+            **context, **_roles(lib, dep, (), tree, None), "overview": overview,
+            "lead_count": sum(1 for e in entries if _leads(e, dep)),
+            "shared_count": sum(1 for e in entries if not _leads(e, dep))}))
+        for root, secs in parts:
+            keys = {r.key for r, *_x in secs}
+            mine = tuple(e for e in entries if lib.region_of_plan[e.plan.id][-1] in keys)
+            out.append(Page(url_for(RegionSlice(dep, root)), "department.html",
+                            f"{dep.name}负责的政策措施（{root.full_name}）",
+                            {**context, **_roles(lib, dep, mine, tree, secs[0][1]), "part_of": dep}))
     return out
+
+
+def _roles(lib: Library, dep: Department, entries, tree, base: int | None) -> dict:
+    """Lead and shared measures by region; ``base`` re-roots depths on a regional part page."""
+    lead = tuple(e for e in entries if _leads(e, dep))
+    shared = tuple(e for e in entries if not _leads(e, dep))
+
+    def sections(es):
+        secs = _by_region(lib, es, tree)
+        low = min((d for _r, d, _n, _e in secs), default=0) if base is not None else 0
+        return [(r, d - low, n, x) for r, d, n, x in secs]
+
+    return {"lead": sections(lead), "shared": sections(shared),
+            "lead_count": len(lead), "shared_count": len(shared)}
 
 
 def _leads(entry: Entry, dep: Department) -> bool:

@@ -205,3 +205,20 @@ def test_long_amount_lists_are_paged_and_keep_their_order(tmp_path, monkeypatch)
     monkeypatch.setattr(routes, "AMOUNTS_PER_PAGE", 10_000)
     build(Paths(root / "seeds", root / "content", out, root / "templates"), index=False)
     assert whole == re.findall(r'<span class="badge">([^<]+)</span>', (out / "amounts/index.html").read_text(encoding="utf-8"))
+
+
+def test_long_department_lists_split_by_region_and_every_measure_stays_reachable(tmp_path, monkeypatch, measures):
+    from pathlib import Path
+
+    from site_builder import routes
+    from site_builder.build import Paths, build
+    root = Path(__file__).resolve().parents[2]
+    monkeypatch.setattr(routes, "PAGE_LIMIT", 20)
+    out = tmp_path / "out"
+    build(Paths(root / "seeds", root / "content", out, root / "templates"), index=False)
+    assert cards(out, "departments/hrss/index.html").cards == []
+    reached = []
+    for part in sorted((out / "departments/hrss/r").glob("*/index.html")):
+        reached += [c["href"].split("plans/", 1)[1] for c in cards(out, part.relative_to(out).as_posix()).cards]
+    want = sorted(i.replace("#", "/index.html#") for i, m in measures.items() if "人力资源和社会保障部门" in m["departments"])
+    assert sorted(reached) == want
