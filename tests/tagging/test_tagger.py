@@ -33,10 +33,12 @@ def test_farmers_cooperative_work_is_not_migrant_workers(tagger):
     assert "migrant-workers" not in tags
 
 
-def test_a_place_named_after_a_group_is_not_the_group(tagger):
-    # 农民工创业园 is a park; 农民工 here does not say the measure is for migrant workers.
-    assert "migrant-workers" not in slugs(tagger.tag(item("建设荣华农民工创业园等创业平台。")))
-    assert "migrant-workers" in slugs(tagger.tag(item("支持农民工返乡创业，给予创业补贴。")))
+def test_a_group_word_naming_an_industry_or_body_is_not_the_group(tagger):
+    # 残疾人托养 is an industry to grow here, not help for disabled people.
+    assert "disabled" not in slugs(tagger.tag(item("培育养老、残疾人托养服务等新兴产业，扩大服务供给。")))
+    assert "disabled" in slugs(tagger.tag(item("完善困难残疾人生活补贴和重度残疾人护理补贴。")))
+    # A place built for a group is for those people.
+    assert "migrant-workers" in slugs(tagger.tag(item("建设农民工创业园，提供场地和补贴。")))
 
 
 def test_a_weak_word_mentioned_once_in_passing_does_not_tag(tagger):
