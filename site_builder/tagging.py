@@ -81,7 +81,7 @@ class Tagger:
         text = "。".join(x for x in (item.heading or "", item.text, *item.table) if x)
         own = self._hits(self.spans(text), item.heading)
         inherited: dict[str, tuple[str, ...]] = {}
-        for title in context:
+        for title in reversed(context):  # the nearest heading's words are the evidence
             if title not in self._heading_hits:
                 self._heading_hits[title] = self._hits(self.spans(title), title)
             for slug, words in self._heading_hits[title].items():
