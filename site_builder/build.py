@@ -13,7 +13,7 @@ from .model import Plan
 from .parse import parse_source
 from .cache import ParseCache
 from .read import find_sources, read_source
-from .write import Files, write_site
+from .write import Files, link_tree, same_files, write_site
 
 
 LIVE_RELOAD = "assets/live-reload.js"
@@ -97,12 +97,15 @@ def load(paths: Paths, report: Report, cache_dir: Path | None = None) -> tuple[c
     returned for the summary."""
     config = config_mod.load(paths.content / "site.toml")
     lex = lexicon.load(paths.content)
-    plans = parse_all(paths, lex, report, ParseCache(cache_dir, lex))
+    cache = ParseCache(cache_dir, lex)
+    plans = parse_all(paths, lex, report, cache)
     content = display_path(paths.content)
     corrections = editorial.load_corrections(paths.content, content, lex, report)
     plans, corrected = editorial.correct(plans, corrections, report)
     overrides = editorial.load_overrides(paths.content, content, lex, report)
-    lib = library.link(plans, lex, config.today_date(), report, overrides)
+    words = cache.words()
+    lib = library.link(plans, lex, config.today_date(), report, overrides, words)
+    cache.keep_words(words)
     return config, lex, lib, tuple(corrected) + lib.edits
 
 
@@ -138,7 +141,15 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
 
     def finish(site_dir: Path) -> None:
         nonlocal indexed
-        if index:
+        if not index:
+            return
+        # Pagefind always indexes everything; when no page changed, the previous index is the
+        # index of this site, so it is reused instead of rebuilt.
+        previous = paths.out / "pagefind"
+        if previous.is_dir() and same_files(site_dir, paths.out, "**/*.html"):
+            link_tree(previous, site_dir / "pagefind")
+            indexed = sum(1 for _ in site_dir.glob("**/*.html"))
+        else:
             indexed = search.index_site(site_dir)
 
     write_site(files, paths.out, finish)

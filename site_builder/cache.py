@@ -12,6 +12,24 @@ from .model import Plan
 _CODE = Path(__file__).resolve().parent
 
 
+class Words(dict):
+    """Text → jieba words, remembering which texts a build asked for and whether any were new."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.used: set[str] = set()
+        self.added = False
+
+    def get(self, text, default=None):
+        self.used.add(text)
+        return super().get(text, default)
+
+    def __setitem__(self, text, words):
+        self.used.add(text)
+        self.added = True
+        super().__setitem__(text, words)
+
+
 class ParseCache:
     """One pickle per seed under ``folder``, keyed by a hash of the file's bytes, its display path,
     every source file of the package and the loaded vocabularies, so any change that could change
@@ -60,3 +78,27 @@ class ParseCache:
         for f in self.folder.glob("*.pickle"):
             if f.stem not in self.used:
                 f.unlink(missing_ok=True)
+
+    def words(self) -> Words:
+        """Texts → jieba words from the last build with the same code and vocabularies."""
+        if self.folder is None:
+            return Words()
+        try:
+            with (self.folder.parent / "words.pickle").open("rb") as fh:
+                fingerprint, words = pickle.load(fh)  # noqa: S301 - our own file, see the import
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+            return Words()
+        return Words(words) if fingerprint == self.fingerprint else Words()
+
+    def keep_words(self, words: Words) -> None:
+        """Save the words of the texts this build used (texts of edited-away items drop out)."""
+        if self.folder is None or (not words.added and len(words.used) == len(words)):
+            return
+        try:
+            self.folder.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.folder.parent / ".words.tmp"
+            kept = {t: words[t] for t in words.used}
+            tmp.write_bytes(pickle.dumps((self.fingerprint, kept), protocol=pickle.HIGHEST_PROTOCOL))
+            tmp.replace(self.folder.parent / "words.pickle")
+        except OSError:
+            pass

@@ -116,10 +116,11 @@ class Library:
 
 
 def link(plans: list[Plan], lex: Lexicon, today: dt.date, report: Report,
-         overrides: tuple[Override, ...] = ()) -> Library:
+         overrides: tuple[Override, ...] = (), words: dict[str, tuple[str, ...]] | None = None) -> Library:
+    """``words``: texts already cut into jieba words (kept between builds); filled as it goes."""
     plans = _unique_ids(plans, report)
     plans.sort(key=lambda p: (p.region.full_name, p.title, p.id))
-    tagger = Tagger(lex)
+    tagger = Tagger(lex, words)
     by_plan: dict[str, tuple[Entry, ...]] = {
         plan.id: tuple(Entry(plan, item, path, tagger.tag(item, path), _benefits(item, lex))
                        for item, path in _walk(plan.body, ()))

@@ -27,14 +27,22 @@ class Tagger:
     """Matches group synonyms against jieba tokens so 渔业 never means 渔民 and 农民…工作 never
     means 农民工: a synonym counts only as a whole token or a run of whole tokens."""
 
-    def __init__(self, lex: Lexicon):
+    def __init__(self, lex: Lexicon, known: dict[str, tuple[str, ...]] | None = None):
+        """``known`` maps texts to their words from an earlier build (see cache.py): jieba, slow
+        to load, is started only for a text it does not hold, and new texts are added to it."""
         self.lex = lex
-        self.jieba = tokenizer(lex)
+        self._jieba = None
+        self.known = known if known is not None else {}
         self.max_len = max((len(s) for g in lex.groups for s in g.synonyms), default=1)
         self._heading_hits: dict[str, dict[str, tuple[str, ...]]] = {}
 
-    def tokens(self, text: str) -> list[str]:
-        return [t for t in self.jieba.cut(text, HMM=False) if t.strip()]
+    def tokens(self, text: str) -> tuple[str, ...]:
+        words = self.known.get(text)
+        if words is None:
+            if self._jieba is None:
+                self._jieba = tokenizer(self.lex)
+            words = self.known[text] = tuple(t for t in self._jieba.cut(text, HMM=False) if t.strip())
+        return words
 
     def spans(self, text: str) -> Counter[str]:
         """Every run of up to four whole tokens that is not a place or body, with how often it occurs.

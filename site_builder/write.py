@@ -70,6 +70,9 @@ def _keep_unchanged(old_dir: Path, new_dir: Path) -> int:
             continue
         old = old_dir / new.relative_to(new_dir)
         try:
+            if old.is_file() and os.path.samefile(old, new):
+                kept += 1  # already the previous file (a reused search index)
+                continue
             if old.is_file() and not old.is_symlink() and old.stat().st_size == new.stat().st_size \
                     and old.read_bytes() == new.read_bytes():
                 link = new.with_name(new.name + ".link-tmp")
@@ -79,3 +82,27 @@ def _keep_unchanged(old_dir: Path, new_dir: Path) -> int:
         except OSError:
             continue  # another file system or no hard links: keep the new copy
     return kept
+
+
+def same_files(new_dir: Path, old_dir: Path, pattern: str) -> bool:
+    """True when both folders hold exactly the same files matching ``pattern``, byte for byte."""
+    new = {p.relative_to(new_dir) for p in new_dir.glob(pattern) if p.is_file()}
+    old = {p.relative_to(old_dir) for p in old_dir.glob(pattern) if p.is_file()}
+    if new != old:
+        return False
+    return all((new_dir / p).read_bytes() == (old_dir / p).read_bytes() for p in sorted(new))
+
+
+def link_tree(src: Path, dst: Path) -> int:
+    """Hard-link (or copy, across file systems) every file of ``src`` into ``dst``; returns the count."""
+    count = 0
+    for f in sorted(src.rglob("*")):
+        if f.is_file():
+            target = dst / f.relative_to(src)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(f, target)
+            except OSError:
+                shutil.copy2(f, target)
+            count += 1
+    return count

@@ -66,3 +66,18 @@ def test_live_reload_is_only_in_serve_builds_and_reports_build_state(tmp_path):
         assert b"<h1>" in page or b"<h1" in page
     finally:
         server.shutdown()
+
+
+def test_the_search_index_is_reused_when_no_page_changed(tmp_path):
+    paths = _seeds(tmp_path)
+    cache = tmp_path / ".cache"
+    build(paths, cache_dir=cache)
+    index = {p: p.stat().st_ino for p in (paths.out / "pagefind").rglob("*") if p.is_file()}
+    assert index
+    build(paths, cache_dir=cache)
+    assert {p: p.stat().st_ino for p in (paths.out / "pagefind").rglob("*") if p.is_file()} == index
+    seed = sorted(paths.seeds.glob("*.txt"))[1]
+    seed.write_text(seed.read_text(encoding="utf-8").replace("就业", "就业创业", 1), encoding="utf-8")
+    build(paths, cache_dir=cache)
+    fresh = {p: p.stat().st_ino for p in (paths.out / "pagefind").rglob("*") if p.is_file()}
+    assert fresh and not set(fresh.items()) <= set(index.items())

@@ -1,0 +1,46 @@
+"""Cold build, unchanged rebuild and rebuild after editing one plan, for the bundled seeds.
+
+Run: .venv/bin/python bench/rebuild.py [--no-search]   (from the project root)
+Prints wall seconds for each, as the CLI would see them (site_builder.build.build).
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from site_builder.build import Paths, build  # noqa: E402
+
+
+def timed(paths: Paths, cache: Path, index: bool) -> float:
+    start = time.perf_counter()
+    build(paths, index=index, cache_dir=cache)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    index = "--no-search" not in sys.argv
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        shutil.copytree(ROOT / "seeds", work / "seeds")
+        paths = Paths(work / "seeds", ROOT / "content", work / "output", ROOT / "templates")
+        cache = work / ".cache"
+        cold = timed(paths, cache, index)
+        same = timed(paths, cache, index)
+        seed = sorted((work / "seeds").glob("*.txt"))[0]
+        seed.write_text(seed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        edited = timed(paths, cache, index)
+    print(f"search index: {'yes' if index else 'no'}")
+    print(f"cold build (empty cache):        {cold:6.2f} s")
+    print(f"rebuild, nothing changed:        {same:6.2f} s")
+    print(f"rebuild after editing one plan:  {edited:6.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
