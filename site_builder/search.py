@@ -8,6 +8,17 @@ from pathlib import Path
 from .diagnostics import Diagnostic, InputError
 
 
+def _run(coro):
+    """asyncio.run, also from code that already runs an event loop (a thread of its own then)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def index_site(site_dir: Path) -> int:
     """Index every page that marks a ``data-pagefind-body``; returns the number of pages indexed."""
     logging.getLogger("pagefind").setLevel(logging.WARNING)
@@ -24,7 +35,7 @@ def index_site(site_dir: Path) -> int:
             return int(result.get("page_count", 0))
 
     try:
-        return asyncio.run(run())
+        return _run(run())
     except FileNotFoundError as exc:
         raise InputError(Diagnostic("pagefind", None, "error", f"找不到 Pagefind 程序：{exc}",
                                     "运行 pip install 'pagefind[extended]'"))
