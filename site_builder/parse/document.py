@@ -38,11 +38,13 @@ def parse_source(source: Source, lex: Lexicon, report: Report) -> list[Plan]:
     first = titles[0][0]
     preamble = blocks[: max(first, 0)]
     shared = _preamble_meta(preamble, source, report)
+    # Counted once per file: a file holding many plans must not rescan its whole text per plan.
+    places = meta.place_mentions(source.text, lex)
     plans = []
     for n, (idx, title, title_line) in enumerate(titles):
         stop = titles[n + 1][0] if n + 1 < len(titles) else len(blocks)
         body_blocks = [b for b in blocks[idx + 1: stop] if not _is_title_continuation(b)]
-        plans.append(_plan(source, title, title_line, body_blocks, shared, lex, report))
+        plans.append(_plan(source, title, title_line, body_blocks, shared, places, lex, report))
     return plans
 
 
@@ -163,14 +165,14 @@ def _preamble_meta(preamble: list[Block], source: Source, report: Report) -> dic
 
 
 def _plan(source: Source, title: str, title_line: int, blocks: list[Block], shared: dict,
-          lex: Lexicon, report: Report) -> Plan:
+          places: meta.PlaceMentions, lex: Lexicon, report: Report) -> Plan:
     path = source.path
     body_text = "\n".join(b.line.text for b in blocks)
     cites: list[str] = []
     for num, _ in meta.find_doc_numbers(re.sub(r"\s+", " ", body_text)):
         if num not in cites and num != shared["doc_number"]:
             cites.append(num)
-    region = meta.infer_region(title, source.text, lex)
+    region = meta.infer_region(title, places, lex)
     if region.county is None and region.city is None and region.province is None:
         report.add(path, title_line, "warning", "无法判断方案所属地区", "在 content/ 的更正文件中写明 region")
     period = meta.find_period(title)
@@ -249,14 +251,17 @@ class _Freeze:
         self.report = report
         self.lead_first = False
         self.keys: set[str] = set()
+        self.next_copy: dict[str, int] = {}
         self.run_on = False
 
     def key(self, parent_key: str, part: str, line: int) -> str:
         key = f"{parent_key}-{part}" if parent_key else part
         if key in self.keys:
-            n = 2
+            # Remember where counting stopped: a number repeated thousands of times stays linear.
+            n = self.next_copy.get(key, 2)
             while f"{key}-{n}" in self.keys:
                 n += 1
+            self.next_copy[key] = n + 1
             self.report.add(self.path, line, "warning", f"编号 {key} 重复，第二处记为 {key}-{n}",
                             "检查是否重复编号")
             key = f"{key}-{n}"
