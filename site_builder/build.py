@@ -45,14 +45,15 @@ class Summary:
 def display_path(path: Path) -> str:
     """Paths in messages and open data are relative to the working folder when inside it."""
     try:
-        return Path(os.path.relpath(path.resolve(), Path.cwd())).as_posix()
+        # abspath, not resolve: a link is named as itself, not as the file it points to.
+        return Path(os.path.relpath(os.path.abspath(path), os.getcwd())).as_posix()
     except ValueError:
         return path.as_posix()
 
 
 def parse_all(paths: Paths, lex: lexicon.Lexicon, report: Report) -> list[Plan]:
     plans: list[Plan] = []
-    sources = find_sources(paths.seeds)
+    sources = find_sources(paths.seeds, report, display_path)
     if not sources:
         report.add(display_path(paths.seeds), None, "warning", "没有找到方案文件（.txt .md .html）",
                    "把方案放进 seeds/ 文件夹")
