@@ -11,7 +11,7 @@ from ..model import Item, Node, Plan, Section, SourceSpan, Unit
 from ..read import Source
 from . import metadata as meta
 from .amounts import find_amounts, find_figures
-from .blocks import Block, classify
+from .blocks import Block, classify, report_deeper_numbering
 from .lines import Line, logical_lines
 from .outline import _Node, build
 from .text import clean_text, is_heading_style, split_heading, split_title
@@ -23,6 +23,7 @@ def parse_source(source: Source, lex: Lexicon, report: Report) -> list[Plan]:
     path = source.path
     lines = logical_lines(source.text, path, report)
     blocks = [classify(l) for l in lines]
+    report_deeper_numbering(blocks, path, report)
     blocks = _split_flowed_title(blocks)
     titles = _find_titles(blocks)
     fm = dict(source.front_matter)
