@@ -1,18 +1,19 @@
 """The pipeline, top to bottom: read → parse → link → routes → render → write → search index."""
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
+
 from . import config as config_mod
 from . import lexicon, library, opendata, render, routes, search
-from .diagnostics import Diagnostic, InputError, Report
+from .diagnostics import Diagnostic, InputError, Report, display_path
 from .model import Plan
 from .parse import parse_source
 from .read import find_sources, read_source
-from .write import Files, write_site
+from .write import Files, check_output_folder, write_site
 
 
 @dataclass(frozen=True)
@@ -42,15 +43,6 @@ class Summary:
     seconds: float
 
 
-def display_path(path: Path) -> str:
-    """Paths in messages and open data are relative to the working folder when inside it."""
-    try:
-        # abspath, not resolve: a link is named as itself, not as the file it points to.
-        return Path(os.path.relpath(os.path.abspath(path), os.getcwd())).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def parse_all(paths: Paths, lex: lexicon.Lexicon, report: Report) -> list[Plan]:
     plans: list[Plan] = []
     sources = find_sources(paths.seeds, report, display_path)
@@ -74,6 +66,7 @@ def load(paths: Paths, report: Report) -> tuple[config_mod.Config, lexicon.Lexic
 
 def build(paths: Paths, *, strict: bool = False, index: bool = True) -> Summary:
     started = time.perf_counter()
+    check_output_folder(paths.out)  # before the work, not after it
     report = Report()
     config, lex, lib = load(paths, report)
     if strict and report.count("error"):
@@ -82,7 +75,11 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True) -> Summary:
     env = render.environment(paths.templates)
     files = Files()
     for page in pages:
-        files.add(page.path, render.render(env, page, lib, config).encode("utf-8"), page.template)
+        try:
+            html = render.render(env, page, lib, config)
+        except jinja2.TemplateError as exc:
+            raise InputError(render.template_error(exc, paths.templates, page)) from None
+        files.add(page.path, html.encode("utf-8"), page.template)
     for asset in sorted((paths.templates / "static").rglob("*")):
         if asset.is_file():
             files.add("assets/" + asset.relative_to(paths.templates / "static").as_posix(),

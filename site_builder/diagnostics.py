@@ -1,8 +1,10 @@
 """Diagnostics that point at the source: ``seeds/x.txt:123: warning: message (hint)``."""
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 LEVELS = ("info", "warning", "error")
 
@@ -61,3 +63,12 @@ class InputError(Exception):
     def __init__(self, diagnostic: Diagnostic):
         super().__init__(str(diagnostic))
         self.diagnostic = diagnostic
+
+
+def display_path(path: Path) -> str:
+    """Paths in messages and open data are relative to the working folder when inside it."""
+    try:
+        # abspath, not resolve: a link is named as itself, not as the file it points to.
+        return Path(os.path.relpath(os.path.abspath(path), os.getcwd())).as_posix()
+    except ValueError:
+        return path.as_posix()
