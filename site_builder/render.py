@@ -8,6 +8,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .config import Config
+from .diagnostics import Diagnostic, display_path
 from .library import Library
 from .routes import Page, relative, url_for
 
@@ -33,6 +34,23 @@ def render(env: jinja2.Environment, page: Page, lib: Library, config: Config) ->
 
     template = env.get_template(page.template)
     return template.render(site=config, page=page, url=url, lib=lib, **page.context)
+
+
+def template_error(exc: jinja2.TemplateError, templates: Path, page: Page) -> Diagnostic:
+    """A broken template as one finding at its file and line, not a traceback."""
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        where, line = exc.filename, exc.lineno
+    else:
+        # Jinja2 rewrites tracebacks so template frames carry the template's file and line.
+        where, line = str(templates / page.template), None
+        tb = exc.__traceback__
+        while tb is not None:
+            name = tb.tb_frame.f_code.co_filename
+            if name.endswith(".html") and Path(name).resolve().is_relative_to(templates.resolve()):
+                where, line = name, tb.tb_lineno
+            tb = tb.tb_next
+    return Diagnostic(display_path(Path(where)), line, "error", f"模板出错：{exc.message or type(exc).__name__}（生成 {page.path} 时）",
+                      "修正模板后重新构建；上一次的网站保持不变")
 
 
 def highlight(text: str, words) -> Markup:
