@@ -1,6 +1,7 @@
 """Helpers for the hostile-input tests: an independent markup checker, tree digests, CLI runs."""
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import posixpath
@@ -130,3 +131,44 @@ def run_cli(args: list[str], cwd: Path, env: dict | None = None, timeout: float 
 
 def project_args() -> list[str]:
     return ["--content", str(ROOT / "content"), "--templates", str(ROOT / "templates")]
+
+
+def cbor(data: bytes, i: int = 0):
+    """(value, next offset) of the CBOR item at data[i]: the subset Pagefind's index files use."""
+    head = data[i]
+    major, info = head >> 5, head & 31
+    i += 1
+    if info < 24:
+        n = info
+    elif info in (24, 25, 26, 27):
+        size = 1 << (info - 24)
+        n = int.from_bytes(data[i:i + size], "big")
+        i += size
+    else:
+        raise ValueError(f"CBOR item {head:#x} at {i - 1} not supported")
+    if major == 0:
+        return n, i
+    if major == 1:
+        return -1 - n, i
+    if major == 2:
+        return data[i:i + n], i + n
+    if major == 3:
+        return data[i:i + n].decode("utf-8"), i + n
+    if major in (4, 5):
+        out = []
+        for _ in range(n * (2 if major == 5 else 1)):
+            value, i = cbor(data, i)
+            out.append(value)
+        return (out if major == 4 else dict(zip(out[::2], out[1::2]))), i
+    if major == 7 and info in (20, 21, 22):
+        return {20: False, 21: True, 22: None}[info], i
+    raise ValueError(f"CBOR major type {major} not supported")
+
+
+def pagefind_file(path: Path):
+    """A Pagefind index file decoded: gzip, the ``pagefind_dcd`` signature, then one CBOR item."""
+    data = gzip.decompress(path.read_bytes())
+    assert data.startswith(b"pagefind_dcd"), path
+    value, end = cbor(data, len(b"pagefind_dcd"))
+    assert end == len(data), path
+    return value
