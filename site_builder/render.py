@@ -54,13 +54,25 @@ def template_error(exc: jinja2.TemplateError, templates: Path, page: Page) -> Di
 
 
 def highlight(text: str, words) -> Markup:
-    """Escape text, then wrap each evidence word in <mark>."""
-    safe = str(escape(text))
-    # Longest first so a word inside a longer one is not marked twice; ties in a fixed order so
-    # the page does not change with Python's hash seed.
-    for w in sorted({str(escape(w)) for w in words if w}, key=lambda w: (-len(w), w)):
-        safe = re.sub(re.escape(w), lambda m: f"<mark>{m.group(0)}</mark>", safe)
-    return Markup(safe)
+    """Escape text and wrap each evidence word in <mark>.
+
+    Words are found in the raw text, not the escaped one, so a word can never match inside an
+    entity (``&amp;``) or inside a <mark> already placed. Longest first, and a word overlapping one
+    already marked is skipped; ties in a fixed order so the page does not change with the hash seed.
+    """
+    taken: list[tuple[int, int]] = []
+    for w in sorted({w for w in words if w}, key=lambda w: (-len(w), w)):
+        start = text.find(w)
+        while start >= 0:
+            end = start + len(w)
+            if all(end <= a or start >= b for a, b in taken):
+                taken.append((start, end))
+            start = text.find(w, start + 1)
+    out, pos = [], 0
+    for a, b in sorted(taken):
+        out.append(str(escape(text[pos:a])) + f"<mark>{escape(text[a:b])}</mark>")
+        pos = b
+    return Markup("".join(out) + str(escape(text[pos:])))
 
 
 def paragraphs(text: str) -> Markup:
