@@ -65,61 +65,62 @@ def _skip(report: Report | None, path: str, message: str, hint: str) -> None:
         report.add(path, None, "warning", message, hint)
 
 
-def _line_at(data: bytes, offset: int) -> int:
-    """1-based line of a byte offset, counting \\r\\n, \\n and \\r as one break each."""
-    head = data[:offset]
-    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
+def _line_of(text: str, offset: int | None = None) -> int:
+    """1-based line of a character offset (default: the end), counting \\r\\n, \\n and \\r as
+    one break each."""
+    head = text if offset is None else text[:offset]
+    return head.count("\n") + head.count("\r") - head.count("\r\n") + 1
 
 
-def decode(data: bytes) -> tuple[str, str] | None:
-    """Text and encoding name, or None when the bytes are not text."""
+@dataclass(frozen=True)
+class NotText:
+    """Where bytes stop being text."""
+
+    line: int
+    """1-based line of the first NUL or undecodable byte."""
+
+
+def decode(data: bytes) -> tuple[str, str] | NotText:
+    """Text and encoding name, or where the bytes stop being text."""
+
+    def not_text(offset: int, encoding: str) -> NotText:
+        return NotText(_line_of(data[:offset].decode(encoding, errors="replace")))
+
     # A marker only says what the bytes should be: bytes that break it are not text.
-    try:
-        if data.startswith(b"\xef\xbb\xbf"):
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
             return data[3:].decode("utf-8"), "utf-8-sig"
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        except UnicodeDecodeError as exc:
+            return not_text(exc.start + 3, "utf-8")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
             return data.decode("utf-16"), "utf-16"
-    except UnicodeDecodeError:
-        return None
+        except UnicodeDecodeError as exc:
+            return not_text(exc.start, "utf-16")
     if b"\x00" in data:
-        return None
+        return not_text(data.index(b"\x00"), "latin-1")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        return None
-    return text, "gb18030"
-
-
-def _not_text_at(data: bytes) -> int:
-    """Byte offset of the first thing that shows the data is not text (a NUL or a byte neither
-    UTF-8 nor GB18030 can read)."""
-    nul = data.find(b"\x00")
-    try:
-        data.decode("gb18030")
-        bad = -1
+        return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
-        bad = exc.start
-    found = [x for x in (nul, bad) if x >= 0]
-    return min(found) if found else 0
+        return not_text(exc.start, "latin-1")
 
 
-def _line_endings(data: bytes, display: str, report: Report) -> None:
+def _line_endings(text: str, display: str, report: Report) -> None:
     """A note when a file mixes line endings, since editors disagree on where its lines are."""
-    crlf = data.count(b"\r\n")
-    lone_cr = data.count(b"\r") - crlf
-    lone_lf = data.count(b"\n") - crlf
-    styles = [n for n in (crlf, lone_cr, lone_lf) if n]
-    if len(styles) < 2:
+    crlf = text.count("\r\n")
+    lone_cr = text.count("\r") - crlf
+    lone_lf = text.count("\n") - crlf
+    if sum(1 for n in (crlf, lone_cr, lone_lf) if n) < 2:
         return
     # Point at the first line that ends differently from the first line.
-    first = re.search(rb"\r\n|\r|\n", data)
-    other = next(m for m in re.finditer(rb"\r\n|\r|\n", data) if m.group(0) != first.group(0))
+    ends = list(re.finditer(r"\r\n|\r|\n", text))
+    other = next(m for m in ends if m.group(0) != ends[0].group(0))
     level = "warning" if lone_cr else "info"
-    report.add(display, _line_at(data, other.start()), level,
+    report.add(display, _line_of(text, other.start()), level,
                f"行尾混用（CRLF {crlf} 处，LF {lone_lf} 处，单独的 CR {lone_cr} 处）；行号把每种都算作换行",
                "用编辑器统一为 LF 或 CRLF 后保存")
 
@@ -138,9 +139,8 @@ def read_source(path: Path, display: str, report: Report) -> Source | None:
         report.add(display, None, "error", f"无法读取文件：{exc.strerror}", "检查文件权限")
         return None
     decoded = decode(data)
-    if decoded is None:
-        report.add(display, _line_at(data, _not_text_at(data)), "error",
-                   "文件不是文本（含二进制内容或未知编码）",
+    if isinstance(decoded, NotText):
+        report.add(display, decoded.line, "error", "文件不是文本（含二进制内容或未知编码）",
                    "PDF、Word 等文件请先另存为 UTF-8 或 GB18030 编码的纯文本")
         return None
     text, encoding = decoded
@@ -148,8 +148,9 @@ def read_source(path: Path, display: str, report: Report) -> Source | None:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            report.add(display, _line_at(data, exc.start), "info", "文件不是 UTF-8，按 GB18030（GBK）读取")
-    _line_endings(data, display, report)
+            line = _line_of(data[:exc.start].decode("latin-1"))
+            report.add(display, line, "info", "文件不是 UTF-8，按 GB18030（GBK）读取")
+    _line_endings(text, display, report)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     text = _INVISIBLE.sub("", text)
     meta: tuple[tuple[str, str], ...] = ()
