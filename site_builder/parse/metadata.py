@@ -112,6 +112,8 @@ class _Gazetteer:
     places: tuple[Place, ...]
     by_name: dict[str, list[Place]]
     short: dict[str, list[Place]]
+    names: tuple[str, ...]
+    """Keys of by_name of two or more characters (one-character names say nothing)."""
 
 
 _GAZ_CACHE: dict[int, _Gazetteer] = {}
@@ -130,7 +132,7 @@ def _gazetteer(lex: Lexicon) -> _Gazetteer:
                     if name.endswith(suf) and len(name) - len(suf) >= 2:
                         short.setdefault(name[: -len(suf)], []).append(p)
                         break
-        _GAZ_CACHE[key] = _Gazetteer(lex.places, by_name, short)
+        _GAZ_CACHE[key] = _Gazetteer(lex.places, by_name, short, tuple(n for n in by_name if len(n) >= 2))
     return _GAZ_CACHE[key]
 
 
@@ -147,8 +149,8 @@ class PlaceMentions:
 def place_mentions(text: str, lex: Lexicon) -> PlaceMentions:
     gaz = _gazetteer(lex)
     mentions: Counter[str] = Counter()
-    for name in gaz.by_name:
-        if len(name) >= 2 and name in text:
+    for name in gaz.names:
+        if name in text:
             mentions[name] += text.count(name)
     for name in gaz.short:
         if name in text:
@@ -174,7 +176,7 @@ def infer_region(title: str, found: PlaceMentions, lex: Lexicon) -> Region:
 
     evidence: list[str] = []
     # 1. places named in the title, most specific first
-    title_hits = [n for n in gaz.by_name if len(n) >= 2 and n in title]
+    title_hits = [n for n in gaz.names if n in title]
     title_hits.sort(key=lambda n: (-len(n), n))
     best: Place | None = None
     for n in title_hits:
