@@ -47,7 +47,8 @@ class Report:
     items: list[Diagnostic] = field(default_factory=list)
 
     def add(self, path: str, line: int | None, level: str, message: str, hint: str = "") -> None:
-        assert level in LEVELS, level
+        if level not in LEVELS:
+            raise ValueError(f"unknown level {level!r}")
         self.items.append(Diagnostic(path, line, level, message, hint))
 
     def count(self, level: str) -> int:

@@ -1,7 +1,6 @@
 """Pages to HTML with Jinja2: autoescape on, StrictUndefined, links made relative per page."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import jinja2
@@ -70,12 +69,12 @@ def highlight(text: str, words) -> Markup:
             start = text.find(w, start + 1)
     out, pos = [], 0
     for a, b in sorted(taken):
-        out.append(str(escape(text[pos:a])) + f"<mark>{escape(text[a:b])}</mark>")
+        out += [escape(text[pos:a]), Markup("<mark>{}</mark>").format(text[a:b])]
         pos = b
-    return Markup("".join(out) + str(escape(text[pos:])))
+    return Markup("").join(out + [escape(text[pos:])])
 
 
 def paragraphs(text: str) -> Markup:
     parts = [p for p in text.split("\n") if p.strip()]
-    return Markup("".join(f"<p>{escape(p)}</p>" for p in parts))
+    return Markup("").join(Markup("<p>{}</p>").format(p) for p in parts)
 

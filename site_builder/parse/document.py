@@ -219,7 +219,7 @@ def _numbered_texts(root: _Node) -> list[str]:
 
 def plan_id(code: str | None, title: str) -> str:
     """Stable ASCII id: region code and a hash of the title (``330305-1a2b3c4d``)."""
-    digest = hashlib.sha1(title.encode("utf-8")).hexdigest()[:8]
+    digest = hashlib.sha1(title.encode("utf-8"), usedforsecurity=False).hexdigest()[:8]
     return f"{code or 'cn'}-{digest}"
 
 
