@@ -178,3 +178,9 @@ def test_check_reports_the_same_findings_and_writes_nothing(hostile, tmp_path):
     assert "Traceback" not in result.stderr + result.stdout
     assert f"{shown('bad_utf16.txt')}:1: error: " in result.stdout
     assert not (tmp_path / "output").exists()
+
+
+def test_the_hostile_site_passes_the_publishing_audit(hostile):
+    from site_builder.audit import audit_site
+    root, _ = hostile
+    assert [str(d) for d in audit_site(root / "output")] == []
