@@ -184,3 +184,18 @@ def test_the_hostile_site_passes_the_publishing_audit(hostile):
     from site_builder.audit import audit_site
     root, _ = hostile
     assert [str(d) for d in audit_site(root / "output")] == []
+
+
+def test_a_region_code_that_is_not_a_safe_path_is_refused(tmp_path):
+    from site_builder import lexicon
+    from site_builder.diagnostics import InputError
+    from .support import ROOT
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    csv_file = tmp_path / "content" / "regions.csv"
+    rows = csv_file.read_text(encoding="utf-8").count("\n")
+    with csv_file.open("a", encoding="utf-8") as f:
+        f.write("../../x,某省,,\n")
+    with pytest.raises(InputError) as exc:
+        lexicon.load(tmp_path / "content")
+    assert exc.value.diagnostic.line == rows + 1
+    assert "行政区划代码无效" in exc.value.diagnostic.message
