@@ -20,6 +20,8 @@ LOADS = {("script", "src"), ("link", "href"), ("img", "src"), ("img", "srcset"),
          ("frame", "src"), ("source", "src"), ("source", "srcset"), ("video", "src"), ("video", "poster"),
          ("audio", "src"), ("track", "src"), ("embed", "src"), ("object", "data"), ("input", "src"),
          ("form", "action"), ("button", "formaction"), ("input", "formaction")}
+# url(//host/…) or @import "https://…" in a stylesheet.
+_CSS_REMOTE = re.compile(r"url\(\s*['\"]?\s*((?:https?:)?//[^'\")\s]+)|@import\s+['\"]((?:https?:)?//[^'\"]+)")
 # <link rel> values that name a page rather than fetch it.
 NOT_FETCHED_RELS = {"canonical", "alternate", "author", "license", "help", "next", "prev", "search"}
 
@@ -121,7 +123,7 @@ def audit_site(site: Path, budget: int = PAGE_BUDGET) -> list[Diagnostic]:
     for f in sorted(site.rglob("*.css")):
         rel = f.relative_to(site).as_posix()
         text = f.read_text(encoding="utf-8", errors="replace")
-        for m in re.finditer(r"url\(\s*['\"]?\s*((?:https?:)?//[^'\")\s]+)|@import\s+['\"]((?:https?:)?//[^'\"]+)", text):
+        for m in _CSS_REMOTE.finditer(text):
             add(rel, text.count("\n", 0, m.start()) + 1, f"从其他网站加载资源：{m.group(1) or m.group(2)}")
     return sorted(found, key=lambda d: (d.path, d.line or 0, d.message))
 

@@ -149,7 +149,8 @@ def _unique_ids(plans: list[Plan], report: Report) -> list[Plan]:
     out = []
     for p in plans:
         if seen[p.id] > 1:
-            digest = hashlib.sha1(f"{p.title}\n{p.source}\n{p.span.line}".encode(), usedforsecurity=False).hexdigest()[:8]
+            seed = f"{p.title}\n{p.source}\n{p.span.line}".encode()
+            digest = hashlib.sha1(seed, usedforsecurity=False).hexdigest()[:8]
             new_id = f"{p.id.rsplit('-', 1)[0]}-{digest}"
             report.add(p.source, p.span.line, "warning", f"另有方案与“{p.title}”同名同地区，本方案地址改为 {new_id}",
                        "如为重复文件请删除其一")

@@ -48,8 +48,8 @@ def template_error(exc: jinja2.TemplateError, templates: Path, page: Page) -> Di
             if name.endswith(".html") and Path(name).resolve().is_relative_to(templates.resolve()):
                 where, line = name, tb.tb_lineno
             tb = tb.tb_next
-    return Diagnostic(display_path(Path(where)), line, "error", f"模板出错：{exc.message or type(exc).__name__}（生成 {page.path} 时）",
-                      "修正模板后重新构建；上一次的网站保持不变")
+    message = f"模板出错：{exc.message or type(exc).__name__}（生成 {page.path} 时）"
+    return Diagnostic(display_path(Path(where)), line, "error", message, "修正模板后重新构建；上一次的网站保持不变")
 
 
 def highlight(text: str, words) -> Markup:
