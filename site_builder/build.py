@@ -1,20 +1,20 @@
 """The pipeline, top to bottom: read → parse → link → routes → render → write → search index."""
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
+
 from . import config as config_mod
 from . import editorial, feeds, lexicon, library, offline, opendata, render, routes, search, sitemap
-from .diagnostics import Diagnostic, InputError, Report
+from .diagnostics import Diagnostic, InputError, Report, display_path
 from .model import Plan
 from .parse import parse_source
 from .cache import ParseCache
 from .read import find_sources, read_source
-from .write import Files, link_tree, same_files, write_site
-
+from .write import Files, check_output_folder, link_tree, same_files, write_site
 
 LIVE_RELOAD = "assets/live-reload.js"
 """Written only by ``serve`` builds, so a published site never carries it."""
@@ -51,19 +51,11 @@ class Summary:
     """Things left out on purpose, printed with the summary."""
 
 
-def display_path(path: Path) -> str:
-    """Paths in messages and open data are relative to the working folder when inside it."""
-    try:
-        return Path(os.path.relpath(path.resolve(), Path.cwd())).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def parse_all(paths: Paths, lex: lexicon.Lexicon, report: Report, cache: ParseCache) -> list[Plan]:
     """Every plan of every seed; a seed whose parse is cached is not read again (its diagnostics
     are replayed, so a cached build reports exactly what a cold one does)."""
     plans: list[Plan] = []
-    sources = find_sources(paths.seeds)
+    sources = find_sources(paths.seeds, report, display_path)
     if not sources:
         report.add(display_path(paths.seeds), None, "warning", "没有找到方案文件（.txt .md .html）",
                    "把方案放进 seeds/ 文件夹")
@@ -114,6 +106,7 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
     """``cache_dir`` keeps parses of unchanged seeds between builds; ``live_reload`` (serve only)
     adds the script that reloads the open page after a rebuild."""
     started = time.perf_counter()
+    check_output_folder(paths.out)  # before the work, not after it
     report = Report()
     config, lex, lib, edits = load(paths, report, cache_dir)
     if strict and report.count("error"):
@@ -122,7 +115,11 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
     env = render.environment(paths.templates)
     files = Files()
     for page in pages:
-        files.add(page.path, render.render(env, page, lib, config, live_reload).encode("utf-8"), page.template)
+        try:
+            html = render.render(env, page, lib, config, live_reload)
+        except jinja2.TemplateError as exc:
+            raise InputError(render.template_error(exc, paths.templates, page)) from None
+        files.add(page.path, html.encode("utf-8"), page.template)
     for asset in sorted((paths.templates / "static").rglob("*")):
         if asset.is_file():
             files.add("assets/" + asset.relative_to(paths.templates / "static").as_posix(),

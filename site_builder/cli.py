@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .audit import PAGE_BUDGET, audit_site
 from .build import Paths, StrictFailure, build, check
 from .diagnostics import InputError, Report
 
@@ -32,6 +33,13 @@ def _print_edits(edits, stream=sys.stdout) -> None:
         print(f"编辑更正 {len(edits)} 处：", file=stream)
         for e in edits:
             print(f"  {e}", file=stream)
+def _audit(site: Path, budget: int) -> int:
+    findings = audit_site(site, budget)
+    for d in findings:
+        print(d)
+    pages = sum(1 for _ in site.rglob("*.html")) if site.is_dir() else 0
+    print(f"检查了 {pages} 个页面：{len(findings)} 个问题" if findings else f"检查了 {pages} 个页面：没有发现问题")
+    return 1 if findings else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,13 +55,17 @@ def main(argv: list[str] | None = None) -> int:
     _common(s)
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--host", default="127.0.0.1")
-    c = sub.add_parser("check", help="print every diagnostic without writing the site")
+    c = sub.add_parser("check", help="print every diagnostic without writing the site, or audit a built site")
     _common(c)
     c.add_argument("--strict", action="store_true", help="exit non-zero when there are errors")
     c.add_argument("-v", "--verbose", action="store_true", help="also print info diagnostics")
     a = sub.add_parser("archive", help="zip the built site to open from disk (reproducible)")
     a.add_argument("zipfile", help="the zip file to write")
     a.add_argument("--site", default="output", help="the built site (default: output/)")
+    c.add_argument("--site", metavar="DIR", help="audit the built site in DIR instead: links, anchors, lang, "
+                   "page size, inline scripts and styles, resources from other hosts; exit 1 on any problem")
+    c.add_argument("--max-page-kb", type=int, default=PAGE_BUDGET // 1024, help="page size budget for --site "
+                   f"(default: {PAGE_BUDGET // 1024})")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
@@ -68,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{summary.files} 个文件，搜索索引 {summary.indexed} 页；"
                   f"{r.count('error')} 个错误，{r.count('warning')} 个警告；用时 {summary.seconds:.1f} 秒")
             return 0
+        if args.command == "check" and args.site:
+            return _audit(Path(args.site), args.max_page_kb * 1024)
         if args.command == "check":
             report, edits = check(_paths(args))
             _print_report(report, args.verbose, sys.stdout)

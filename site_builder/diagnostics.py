@@ -1,7 +1,10 @@
 """Diagnostics that point at the source: ``seeds/x.txt:123: warning: message (hint)``."""
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 LEVELS = ("info", "warning", "error")
 
@@ -22,9 +25,19 @@ class Diagnostic:
     """What to do about it."""
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        text = f"{where}: {self.level}: {self.message}"
-        return f"{text}（{self.hint}）" if self.hint else text
+        where = f"{_visible(self.path)}:{self.line}" if self.line else _visible(self.path)
+        text = f"{where}: {self.level}: {_visible(self.message)}"
+        return f"{text}（{_visible(self.hint)}）" if self.hint else text
+
+
+# Line breaks, other controls and bidirectional overrides, which could split one finding over two
+# lines or disguise it: file names and quoted input text may hold any of them.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(text: str) -> str:
+    """One line whatever the text holds: control characters shown as escapes (\\n, \\x1b)."""
+    return _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], text)
 
 
 @dataclass
@@ -34,7 +47,8 @@ class Report:
     items: list[Diagnostic] = field(default_factory=list)
 
     def add(self, path: str, line: int | None, level: str, message: str, hint: str = "") -> None:
-        assert level in LEVELS, level
+        if level not in LEVELS:
+            raise ValueError(f"unknown level {level!r}")
         self.items.append(Diagnostic(path, line, level, message, hint))
 
     def count(self, level: str) -> int:
@@ -50,3 +64,12 @@ class InputError(Exception):
     def __init__(self, diagnostic: Diagnostic):
         super().__init__(str(diagnostic))
         self.diagnostic = diagnostic
+
+
+def display_path(path: Path) -> str:
+    """Paths in messages and open data are relative to the working folder when inside it."""
+    try:
+        # abspath, not resolve: a link is named as itself, not as the file it points to.
+        return Path(os.path.relpath(os.path.abspath(path), os.getcwd())).as_posix()
+    except ValueError:
+        return path.as_posix()

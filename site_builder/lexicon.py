@@ -187,8 +187,16 @@ def _load_benefit_types(path: Path) -> tuple[BenefitType, ...]:
 def _load_places(path: Path) -> tuple[Place, ...]:
     if not path.exists():
         return ()
+    places = []
     with path.open(encoding="utf-8", newline="") as fh:
-        return tuple(Place(r["code"], r["province"], r["city"], r["county"]) for r in csv.DictReader(fh))
+        reader = csv.DictReader(fh)
+        for r in reader:
+            # The code becomes part of plan ids and region URLs: digits only, so it is a safe path.
+            if not re.fullmatch(r"[0-9]{6,12}", r.get("code") or ""):
+                raise InputError(Diagnostic(str(path), reader.line_num, "error", f"行政区划代码无效：{r.get('code')!r}",
+                                            "代码只能是 6 到 12 位数字"))
+            places.append(Place(r["code"], r["province"], r["city"], r["county"]))
+    return tuple(places)
 
 
 def _load_words(path: Path) -> tuple[tuple[str, int], ...]:

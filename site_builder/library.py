@@ -216,7 +216,8 @@ def _unique_ids(plans: list[Plan], report: Report) -> list[Plan]:
     out = []
     for p in plans:
         if seen[p.id] > 1:
-            digest = hashlib.sha1(f"{p.title}\n{p.source}\n{p.span.line}".encode()).hexdigest()[:8]
+            seed = f"{p.title}\n{p.source}\n{p.span.line}".encode()
+            digest = hashlib.sha1(seed, usedforsecurity=False).hexdigest()[:8]
             new_id = f"{p.id.rsplit('-', 1)[0]}-{digest}"
             report.add(p.source, p.span.line, "warning", f"另有方案与“{p.title}”同名同地区，本方案地址改为 {new_id}",
                        "如为重复文件请删除其一")
@@ -245,7 +246,7 @@ def _regions(plans: list[Plan], lex: Lexicon):
             code = codes.get(key_tuple)
             full = "".join(dict.fromkeys(x for x in (r.province, r.city if level >= 2 else None,
                                                       name if level == 3 else None) if x))
-            key = code or "x" + hashlib.sha1(full.encode()).hexdigest()[:8]
+            key = code or "x" + hashlib.sha1(full.encode(), usedforsecurity=False).hexdigest()[:8]
             regions.setdefault(key, RegionNode(key, name, full, level, parent))
             chain.append(key)
             parent = key

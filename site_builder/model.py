@@ -102,7 +102,7 @@ class Item:
         """The heading, or the first sentence when there is none."""
         if self.heading:
             return self.heading
-        first = self.text.split("。", 1)[0]
+        first = self.text.split("。", 1)[0].split("\n", 1)[0]
         return first if len(first) <= 60 else first[:58] + "…"
 
 

@@ -1,13 +1,13 @@
 """Pages to HTML with Jinja2: autoescape on, StrictUndefined, links made relative per page."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup, escape
 
 from .config import Config
+from .diagnostics import Diagnostic, display_path
 from .library import Library
 from .routes import Page, relative, url_for
 
@@ -36,20 +36,43 @@ def render(env: jinja2.Environment, page: Page, lib: Library, config: Config, li
     return template.render(site=config, page=page, url=url, lib=lib, live_reload=live_reload, **page.context)
 
 
+def template_error(exc: jinja2.TemplateError, templates: Path, page: Page) -> Diagnostic:
+    """A broken template as one finding at its file and line, not a traceback."""
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        where, line = exc.filename, exc.lineno
+    else:
+        # Jinja2 rewrites tracebacks so template frames carry the template's file and line.
+        where, line = str(templates / page.template), None
+        tb = exc.__traceback__
+        while tb is not None:
+            name = tb.tb_frame.f_code.co_filename
+            if name.endswith(".html") and Path(name).resolve().is_relative_to(templates.resolve()):
+                where, line = name, tb.tb_lineno
+            tb = tb.tb_next
+    message = f"模板出错：{exc.message or type(exc).__name__}（生成 {page.path} 时）"
+    return Diagnostic(display_path(Path(where)), line, "error", message, "修正模板后重新构建；上一次的网站保持不变")
+
+
 def highlight(text: str, words) -> Markup:
-    """Escape text, then wrap each evidence word in <mark>, in one pass so marks never nest."""
-    # Longest first so 农民工 wins over 农民 at the same place; ties in a fixed order so the page
-    # does not change with Python's hash seed.
-    ordered = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
-    if not ordered:
-        return Markup(escape(text))
-    pattern = re.compile("|".join(re.escape(w) for w in ordered))
-    out, last = [], 0
-    for m in pattern.finditer(text):
-        out += [str(escape(text[last:m.start()])), f"<mark>{escape(m.group(0))}</mark>"]
-        last = m.end()
-    out.append(str(escape(text[last:])))
-    return Markup("".join(out))
+    """Escape text and wrap each evidence word in <mark>.
+
+    Words are found in the raw text, not the escaped one, so a word can never match inside an
+    entity (``&amp;``) or inside a <mark> already placed. Longest first, and a word overlapping one
+    already marked is skipped; ties in a fixed order so the page does not change with the hash seed.
+    """
+    taken: list[tuple[int, int]] = []
+    for w in sorted({w for w in words if w}, key=lambda w: (-len(w), w)):
+        start = text.find(w)
+        while start >= 0:
+            end = start + len(w)
+            if all(end <= a or start >= b for a, b in taken):
+                taken.append((start, end))
+            start = text.find(w, start + 1)
+    out, pos = [], 0
+    for a, b in sorted(taken):
+        out += [escape(text[pos:a]), Markup("<mark>{}</mark>").format(text[a:b])]
+        pos = b
+    return Markup("").join(out + [escape(text[pos:])])
 
 
 def excerpt(text: str, words, width: int = 120) -> str:
@@ -68,5 +91,5 @@ def excerpt(text: str, words, width: int = 120) -> str:
 
 def paragraphs(text: str) -> Markup:
     parts = [p for p in text.split("\n") if p.strip()]
-    return Markup("".join(f"<p>{escape(p)}</p>" for p in parts))
+    return Markup("").join(Markup("<p>{}</p>").format(p) for p in parts)
 

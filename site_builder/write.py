@@ -1,12 +1,14 @@
 """Output: collect files (refusing two at one path), write them beside ``output/``, swap in atomically."""
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
+import sys
 from pathlib import Path
 from typing import Callable
 
-from .diagnostics import Diagnostic, InputError
+from .diagnostics import Diagnostic, InputError, display_path
 
 
 class Files:
@@ -37,12 +39,12 @@ def write_site(files: Files, out_dir: Path, finish: Callable[[Path], None]) -> N
     """Write everything into a temporary folder beside ``out_dir``, run ``finish`` on it (search
     indexing), then swap it in; a failed or killed build leaves the previous site untouched."""
     out_dir = out_dir.resolve()
+    check_output_folder(out_dir)
     parent = out_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
     tmp = parent / f".{out_dir.name}.tmp-{os.getpid()}"
     old = parent / f".{out_dir.name}.old-{os.getpid()}"
-    for stale in parent.glob(f".{out_dir.name}.tmp-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    _clean_up_after_killed_builds(out_dir)
     try:
         for path, data in files.items():
             target = tmp / path
@@ -51,6 +53,10 @@ def write_site(files: Files, out_dir: Path, finish: Callable[[Path], None]) -> N
         finish(tmp)
         if out_dir.exists():
             _keep_unchanged(out_dir, tmp)
+        if out_dir.exists() and _exchange(tmp, out_dir):
+            shutil.rmtree(tmp, ignore_errors=True)  # now holds the previous site
+            return
+        if out_dir.exists():
             out_dir.rename(old)
         tmp.rename(out_dir)
     except BaseException:
@@ -106,3 +112,41 @@ def link_tree(src: Path, dst: Path) -> int:
                 shutil.copy2(f, target)
             count += 1
     return count
+def check_output_folder(out_dir: Path) -> None:
+    """Only a site this program wrote (or an empty folder) is replaced: ``--out .`` or ``--out
+    seeds`` must never swap the project away. Raises InputError otherwise."""
+    if not out_dir.exists():
+        return
+    if out_dir.is_dir() and (not any(out_dir.iterdir()) or (out_dir / "index.html").is_file()):
+        return
+    raise InputError(Diagnostic(display_path(out_dir), None, "error",
+                                "输出位置已存在，但不是本程序生成的网站（没有 index.html），不会覆盖它",
+                                "用 --out 指定一个新的或空的文件夹"))
+
+
+def _clean_up_after_killed_builds(out_dir: Path) -> None:
+    """Remove temporary folders a killed build left; put back a previous site a build killed
+    between its two renames moved aside (only where the atomic exchange is unavailable)."""
+    parent = out_dir.parent
+    for stale in parent.glob(f".{out_dir.name}.tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for stale in sorted(parent.glob(f".{out_dir.name}.old-*")):
+        if not out_dir.exists():
+            stale.rename(out_dir)
+        else:
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux ``renameat2(RENAME_EXCHANGE)``), so there is no moment
+    without a site; False where the system or file system cannot, and the caller renames twice."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from ..diagnostics import Report
 from .lines import Line
 
 CN_NUM = {c: i for i, c in enumerate("零一二三四五六七八九", 0)}
@@ -158,3 +159,20 @@ def classify(line: Line) -> Block:
         if block is not None:
             return block
     return Block("paragraph", None, "", line.text, line)
+
+
+# Numbering below the four levels the outline knows (一、 （一） 1. （1）): circled and bracketed
+# numbers, `1）`, letters, roman numerals, and # runs Markdown does not take as headings.
+_DEEPER_MARKER = re.compile(
+    r"^(?:[\u2460-\u2473\u2474-\u2487\u2488-\u249b]|\d{1,2}[）)]|[（(][a-zA-Z][）)]|[a-zA-Z][.．、](?=\S)"
+    r"|[ivxIVX]{1,4}[.．、]|#{7,})"
+)
+
+
+def report_deeper_numbering(blocks: list[Block], path: str, report: Report) -> None:
+    """One warning per file for lines numbered deeper than the outline nests: they stay text."""
+    deep = [b for b in blocks if b.kind == "paragraph" and _DEEPER_MARKER.match(b.text)]
+    if deep:
+        report.add(path, deep[0].line.line, "warning",
+                   f"{len(deep)} 行的编号（如“{deep[0].text[:8]}”）比四级编号（一、（一）1.（1））更深，"
+                   "并入上一条目的正文", "把更深的层级改写为正文或并入上一级")

@@ -11,7 +11,7 @@ from ..model import Item, Node, Plan, Section, SourceSpan, Unit
 from ..read import Source
 from . import metadata as meta
 from .amounts import find_amounts, find_figures
-from .blocks import Block, classify
+from .blocks import Block, classify, report_deeper_numbering
 from .lines import Line, logical_lines
 from .outline import _Node, build
 from .text import clean_text, is_heading_style, split_heading, split_title
@@ -23,6 +23,7 @@ def parse_source(source: Source, lex: Lexicon, report: Report) -> list[Plan]:
     path = source.path
     lines = logical_lines(source.text, path, report)
     blocks = [classify(l) for l in lines]
+    report_deeper_numbering(blocks, path, report)
     blocks = _split_flowed_title(blocks)
     titles = _find_titles(blocks)
     fm = dict(source.front_matter)
@@ -38,11 +39,13 @@ def parse_source(source: Source, lex: Lexicon, report: Report) -> list[Plan]:
     first = titles[0][0]
     preamble = blocks[: max(first, 0)]
     shared = _preamble_meta(preamble, source, report)
+    # Counted once per file: a file holding many plans must not rescan its whole text per plan.
+    places = meta.place_mentions(source.text, lex)
     plans = []
     for n, (idx, title, title_line) in enumerate(titles):
         stop = titles[n + 1][0] if n + 1 < len(titles) else len(blocks)
         body_blocks = [b for b in blocks[idx + 1: stop] if not _is_title_continuation(b)]
-        plans.append(_plan(source, title, title_line, body_blocks, shared, lex, report))
+        plans.append(_plan(source, title, title_line, body_blocks, shared, places, lex, report))
     return plans
 
 
@@ -163,14 +166,14 @@ def _preamble_meta(preamble: list[Block], source: Source, report: Report) -> dic
 
 
 def _plan(source: Source, title: str, title_line: int, blocks: list[Block], shared: dict,
-          lex: Lexicon, report: Report) -> Plan:
+          places: meta.PlaceMentions, lex: Lexicon, report: Report) -> Plan:
     path = source.path
     body_text = "\n".join(b.line.text for b in blocks)
     cites: list[str] = []
     for num, _ in meta.find_doc_numbers(re.sub(r"\s+", " ", body_text)):
         if num not in cites and num != shared["doc_number"]:
             cites.append(num)
-    region = meta.infer_region(title, source.text, lex)
+    region = meta.infer_region(title, places, lex)
     if region.county is None and region.city is None and region.province is None:
         report.add(path, title_line, "warning", "无法判断方案所属地区", "在 content/ 的更正文件中写明 region")
     period = meta.find_period(title)
@@ -216,7 +219,7 @@ def _numbered_texts(root: _Node) -> list[str]:
 
 def plan_id(code: str | None, title: str) -> str:
     """Stable ASCII id: region code and a hash of the title (``330305-1a2b3c4d``)."""
-    digest = hashlib.sha1(title.encode("utf-8")).hexdigest()[:8]
+    digest = hashlib.sha1(title.encode("utf-8"), usedforsecurity=False).hexdigest()[:8]
     return f"{code or 'cn'}-{digest}"
 
 
@@ -249,14 +252,17 @@ class _Freeze:
         self.report = report
         self.lead_first = False
         self.keys: set[str] = set()
+        self.next_copy: dict[str, int] = {}
         self.run_on = False
 
     def key(self, parent_key: str, part: str, line: int) -> str:
         key = f"{parent_key}-{part}" if parent_key else part
         if key in self.keys:
-            n = 2
+            # Remember where counting stopped: a number repeated thousands of times stays linear.
+            n = self.next_copy.get(key, 2)
             while f"{key}-{n}" in self.keys:
                 n += 1
+            self.next_copy[key] = n + 1
             self.report.add(self.path, line, "warning", f"编号 {key} 重复，第二处记为 {key}-{n}",
                             "检查是否重复编号")
             key = f"{key}-{n}"

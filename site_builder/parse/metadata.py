@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
 
 from ..lexicon import Lexicon, Place
 from ..model import Region
@@ -110,6 +112,8 @@ class _Gazetteer:
     places: tuple[Place, ...]
     by_name: dict[str, list[Place]]
     short: dict[str, list[Place]]
+    names: tuple[str, ...]
+    """Keys of by_name of two or more characters (one-character names say nothing)."""
 
 
 _GAZ_CACHE: dict[int, _Gazetteer] = {}
@@ -128,24 +132,41 @@ def _gazetteer(lex: Lexicon) -> _Gazetteer:
                     if name.endswith(suf) and len(name) - len(suf) >= 2:
                         short.setdefault(name[: -len(suf)], []).append(p)
                         break
-        _GAZ_CACHE[key] = _Gazetteer(lex.places, by_name, short)
+        _GAZ_CACHE[key] = _Gazetteer(lex.places, by_name, short, tuple(n for n in by_name if len(n) >= 2))
     return _GAZ_CACHE[key]
 
 
-def infer_region(title: str, text: str, lex: Lexicon) -> Region:
+@dataclass(frozen=True)
+class PlaceMentions:
+    """Place names a source text mentions, counted once per file rather than once per plan in it."""
+
+    counts: Mapping[str, int]
+    """Gazetteer name (full or without its 省/市 suffix) → times the text mentions it (0 if never)."""
+    level_hint: int
+    """The level the text speaks of: 3 for 我区/本县, 2 for 我市, else 1."""
+
+
+def place_mentions(text: str, lex: Lexicon) -> PlaceMentions:
+    gaz = _gazetteer(lex)
+    mentions: Counter[str] = Counter()
+    for name in gaz.names:
+        if name in text:
+            mentions[name] += text.count(name)
+    for name in gaz.short:
+        if name in text:
+            mentions[name] += text.count(name)
+    level_hint = 3 if re.search(r"[我全本](?:区|县)", text) else 2 if re.search(r"[我全本]市", text) else 1
+    return PlaceMentions(MappingProxyType(mentions), level_hint)
+
+
+def infer_region(title: str, found: PlaceMentions, lex: Lexicon) -> Region:
     """Province / city / county from the title first, then from place names in the text.
 
     A title place wins; other mentions break ties between places with the same name and supply
     the parent levels of a place the gazetteer does not know (``金普新区`` + ``大连市``).
     """
     gaz = _gazetteer(lex)
-    mentions: Counter[str] = Counter()
-    for name in gaz.by_name:
-        if len(name) >= 2 and name in text:
-            mentions[name] += text.count(name)
-    for name in gaz.short:
-        if name in text:
-            mentions[name] += text.count(name)
+    mentions = found.counts
 
     def places_of(name: str) -> list[Place]:
         return gaz.by_name.get(name, []) + gaz.short.get(name, [])
@@ -155,7 +176,7 @@ def infer_region(title: str, text: str, lex: Lexicon) -> Region:
 
     evidence: list[str] = []
     # 1. places named in the title, most specific first
-    title_hits = [n for n in gaz.by_name if len(n) >= 2 and n in title]
+    title_hits = [n for n in gaz.names if n in title]
     title_hits.sort(key=lambda n: (-len(n), n))
     best: Place | None = None
     for n in title_hits:
@@ -172,7 +193,7 @@ def infer_region(title: str, text: str, lex: Lexicon) -> Region:
         evidence.append(f"标题：{unknown_local}（地名表中没有）")
     if best is None or (unknown_local and not best.county):
         # 2. the place the text mentions most, at the level the text speaks of
-        level_hint = 3 if re.search(r"[我全本](?:区|县)", text) else 2 if re.search(r"[我全本]市", text) else 1
+        level_hint = found.level_hint
         if unknown_local:
             level_hint = 2  # the title names the county; the text supplies its city and province
         scored = []
