@@ -143,7 +143,8 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
         # Pagefind always indexes everything; when no page changed, the previous index is the
         # index of this site, so it is reused instead of rebuilt.
         previous = paths.out / "pagefind"
-        if previous.is_dir() and same_files(site_dir, paths.out, "**/*.html"):
+        if previous.is_dir() and same_files(site_dir, paths.out, "**/*.html") \
+                and same_files(site_dir, paths.out, offline.PATH):
             link_tree(previous, site_dir / "pagefind")
             indexed = sum(1 for _ in site_dir.glob("**/*.html"))
         else:

@@ -45,7 +45,7 @@ class Policy:
     @property
     def key(self) -> str:
         """Stable ASCII key for its URL."""
-        return "p" + hashlib.sha1(self.number.encode("utf-8")).hexdigest()[:10]
+        return "p" + hashlib.sha1(self.number.encode("utf-8"), usedforsecurity=False).hexdigest()[:10]
 
 
 @dataclass(frozen=True)

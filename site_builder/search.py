@@ -1,11 +1,109 @@
-"""Search index: Pagefind (extended binary, which segments Chinese) run over the written site."""
+"""Search index: one Pagefind record per heading and item, its Chinese split into single characters."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import re
+import tempfile
+from dataclasses import dataclass
+from html import escape
 from pathlib import Path
+from urllib.parse import quote
 
+from . import offline
 from .diagnostics import Diagnostic, InputError
+
+# Why records of single characters: Pagefind 1.5.2 segments the index with jieba (charabia) and the
+# query with the browser's Intl.Segmenter, which disagree (易地扶贫搬迁 found nothing); and its
+# phrase search ("…") keeps only the first match on a page, so page-sized records hide most matching
+# measures. With every Chinese character a word of its own on both sides, a quoted query is an exact
+# substring match inside one heading or item, whatever either segmenter would have done.
+# bench/search_quality.py measures it; search.js spaces the query by the same rule (spaced()).
+
+LANGUAGE = "zh-cn"
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+TOKEN = re.compile(rf"[{CJK}]|[^\W_{CJK}]+|\S")
+"""One Chinese character, a run of other letters and digits, or any other visible character."""
+BREAK = "¶"
+"""Between a heading and its text and at line ends: punctuation, so Pagefind leaves a gap in word
+positions and a phrase never runs across it; search.js shows it as a space."""
+ORDER_WIDTH = 5
+FULL_WIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000]")
+
+
+def fold(text: str) -> str:
+    """Full-width letters, digits and space to half-width, as search.js folds the query (which
+    folds punctuation too, but Pagefind drops punctuation from queries; the text keeps its own)."""
+    return FULL_WIDTH.sub(lambda m: " " if m.group() == "\u3000" else chr(ord(m.group()) - 0xFEE0), text)
+
+
+def spaced(text: str) -> str:
+    """``text`` as Pagefind should index it: tokens joined by spaces, each line end a ``BREAK``."""
+    lines = [" ".join(TOKEN.findall(fold(line))) for line in text.split("\n")]
+    return f" {BREAK} ".join(line for line in lines if line)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One thing Pagefind can find: a page's title, or a heading or item with its text."""
+
+    file: str
+    """Where the record's HTML goes in the folder Pagefind reads; search.js reads the anchor back
+    from its name (``<anchor>.html``), and never links to it."""
+    content: str
+    """Spaced text: what is searched and shown."""
+    filters: tuple[tuple[str, str], ...]
+    """``titled`` or ``page`` → the page key."""
+    order: int
+    """0 for a page's title, then the place of the heading or item on its page."""
+    heading: str = ""
+    """Spaced heading, shown as the link text (an item without one shows its first sentence)."""
+
+    def html(self) -> str:
+        head = [f'<meta data-pagefind-filter="{k}[content]" content="{escape(v)}">' for k, v in self.filters]
+        head.append(f'<meta data-pagefind-sort="order[content]" content="{self.order:0{ORDER_WIDTH}d}">')
+        if self.heading:
+            head.append(f'<meta data-pagefind-meta="heading[content]" content="{escape(self.heading)}">')
+        return (f'<!DOCTYPE html>\n<html lang="{LANGUAGE}"><head><meta charset="utf-8">{"".join(head)}</head>'
+                f'<body><main data-pagefind-body><p>{escape(self.content)}</p></main></body></html>\n')
+
+
+def records(data: dict) -> list[Record]:
+    """What Pagefind indexes, from the offline index's data: each page's title (filter ``titled``)
+    and each heading and item (filter ``page``), both keyed by the page as ``index|path|title``
+    (see ``_escape_key``), so search.js counts, groups and labels results by page before it loads
+    any. Filters are not searched; meta is, hence spaced like the content."""
+    pages = data["pages"]
+    keys = ["|".join(_escape_key(str(x)) for x in (i, path, title)) for i, (path, title) in enumerate(pages)]
+    out = [Record(f"t/{i}.html", spaced(title), (("titled", keys[i]),), 0) for i, (_, title) in enumerate(pages)]
+    place: dict[int, int] = {}
+    for page, anchor, title, text in data["parts"]:
+        place[page] = place.get(page, 0) + 1
+        content = spaced(f"{title}\n{text}" if title else text)
+        out.append(Record(f"p/{page}/{quote(anchor, safe='')}.html", content, (("page", keys[page]),),
+                          place[page], spaced(title)))
+    return out
+
+
+def _escape_key(text: str) -> str:
+    """Percent-escape what would break a page key: the ``|`` between its parts, and what JSON
+    escapes — Pagefind 1.5.2 finds no result for a filter value with a JSON escape in it."""
+    return re.sub(r'[%|"\\\x00-\x1f]', lambda m: f"%{ord(m.group()):02X}", text)
+
+
+def read_offline_index(site_dir: Path) -> dict:
+    """The data search.js falls back to, written by the build beside the pages."""
+    path = site_dir / offline.PATH
+    prefix = f"globalThis.{offline.GLOBAL}="
+    try:
+        raw = path.read_text(encoding="utf-8").strip()
+        if not raw.startswith(prefix):
+            raise ValueError(f"does not start with {prefix}")
+        return json.loads(raw[len(prefix):].rstrip(";"))
+    except (OSError, ValueError) as exc:
+        raise InputError(Diagnostic(offline.PATH, None, "error", f"无法读取搜索数据：{exc}",
+                                    "重新运行 site-builder build"))
 
 
 def _run(coro):
@@ -20,22 +118,30 @@ def _run(coro):
 
 
 def index_site(site_dir: Path) -> int:
-    """Index every page that marks a ``data-pagefind-body``; returns the number of pages indexed."""
+    """Write ``pagefind/`` for the built site; returns the number of pages whose text it holds."""
     logging.getLogger("pagefind").setLevel(logging.WARNING)
     try:
         from pagefind.index import IndexConfig, PagefindIndex
     except ImportError as exc:  # pragma: no cover - installation problem
         raise InputError(Diagnostic("pagefind", None, "error", f"无法导入 Pagefind：{exc}",
                                     "运行 pip install 'pagefind[extended]'"))
+    data = read_offline_index(site_dir)
 
-    async def run() -> int:
+    async def run(folder: Path) -> None:
+        # One folder of small HTML files, read in one request: the Python API answers each request
+        # after a 0.1 s pause, so a request per record would take over a minute.
+        for r in records(data):
+            path = folder / r.file
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(r.html(), encoding="utf-8")
         config = IndexConfig(output_path=str(site_dir / "pagefind"))
         async with PagefindIndex(config=config) as index:
-            result = await index.add_directory(str(site_dir))
-            return int(result.get("page_count", 0))
+            await index.add_directory(str(folder))
 
     try:
-        return _run(run())
+        with tempfile.TemporaryDirectory(prefix="pagefind-records-") as folder:
+            _run(run(Path(folder)))
     except FileNotFoundError as exc:
         raise InputError(Diagnostic("pagefind", None, "error", f"找不到 Pagefind 程序：{exc}",
                                     "运行 pip install 'pagefind[extended]'"))
+    return len(data["pages"])

@@ -26,8 +26,9 @@
     pagefind ??= withTimeout((async () => {
       if (location.protocol === "file:") throw new Error("file");
       const mod = await import(new URL("pagefind/pagefind.js", siteRoot).href);
-      await mod.options({ baseUrl: siteRoot.pathname, excerptLength: 40 });
+      await mod.options({ baseUrl: siteRoot.pathname });
       await mod.init(); // fetch and compile the WebAssembly now, so a blocked one fails here
+      await mod.filters(); // load the page filters, so searches count their results per page
       return mod;
     })(), LOAD_TIMEOUT_MS);
     return pagefind;
@@ -150,101 +151,170 @@
   }
 
   function renderOffline(idx, found) {
-    const pageLink = (i) => link(new URL(idx.pages[i][0], siteRoot).href, idx.pages[i][1]);
+    const href = (i) => new URL(idx.pages[i][0], siteRoot).href;
     for (const g of found.groups) {
-      const li = document.createElement("li");
-      li.className = "group-hit";
-      const h = document.createElement("h2");
-      h.appendChild(pageLink(g.page));
-      li.appendChild(h);
-      const p = document.createElement("p");
       const others = g.names.slice(1, 6).join("、");
-      p.textContent = `这一人群的全部政策${others ? `，包括“${others}”等说法` : ""}。`;
-      li.appendChild(p);
-      list.appendChild(li);
+      pageItem(href(g.page), idx.pages[g.page][1], "group-hit")
+        .appendChild(el("p", { textContent: `这一人群的全部政策${others ? `，包括“${others}”等说法` : ""}。` }));
     }
-    for (const i of found.titled) {
-      const li = document.createElement("li");
-      const h = document.createElement("h2");
-      h.appendChild(pageLink(i));
-      li.appendChild(h);
-      list.appendChild(li);
-    }
+    for (const i of found.titled) pageItem(href(i), idx.pages[i][1]);
     for (const i of found.withParts) {
       const parts = found.byPage.get(i);
-      const li = document.createElement("li");
-      const h = document.createElement("h2");
-      h.appendChild(pageLink(i));
-      li.appendChild(h);
-      const ul = document.createElement("ul");
-      ul.className = "sub";
-      for (const part of parts.slice(0, PARTS_PER_PAGE)) {
-        const sli = document.createElement("li");
-        sli.appendChild(link(new URL(idx.pages[i][0], siteRoot).href + `#${part.anchor}`, label(part)));
-        if (part.text) {
-          const p = document.createElement("p");
-          p.appendChild(excerpt(part, found.matchers));
-          sli.appendChild(p);
-        }
-        ul.appendChild(sli);
-      }
+      const ul = pageItem(href(i), idx.pages[i][1]).appendChild(el("ul", { className: "sub" }));
+      for (const part of parts.slice(0, PARTS_PER_PAGE)) ul.appendChild(partItem(`${href(i)}#${part.anchor}`, part, found.matchers));
       if (parts.length > PARTS_PER_PAGE) {
-        const more = document.createElement("li");
-        more.className = "more";
-        more.appendChild(link(new URL(idx.pages[i][0], siteRoot).href, `本方案还有 ${parts.length - PARTS_PER_PAGE} 处，打开全文查看`));
-        ul.appendChild(more);
+        ul.appendChild(el("li", { className: "more" }, link(href(i), `本方案还有 ${parts.length - PARTS_PER_PAGE} 处，打开全文查看`)));
       }
-      li.appendChild(ul);
-      list.appendChild(li);
     }
+  }
+
+  // ---- both: real links, built as elements -----------------------------------------------------
+
+  function el(tag, props, ...kids) {
+    const e = Object.assign(document.createElement(tag), props);
+    e.append(...kids);
+    return e;
+  }
+
+  function link(href, text) {
+    return el("a", { href, textContent: text });
+  }
+
+  function pageItem(href, title, className = "") {
+    // One result: the page's title as a link in an <h2>; appended to the list.
+    return list.appendChild(el("li", className ? { className } : {}, el("h2", {}, link(href, title))));
+  }
+
+  function partItem(href, part, matchers) {
+    // One heading or item of a plan: its heading (or first sentence) as a link, an excerpt below.
+    return el("li", {}, link(href, label(part)), ...(part.text ? [el("p", {}, excerpt(part, matchers))] : []));
   }
 
   // ---- Pagefind -------------------------------------------------------------------------------
+  // The index (site_builder/search.py) has a record per page title and per heading or item, each
+  // Chinese character a word of its own. A query word with Chinese in it is searched as the quoted
+  // phrase of its characters: a record matches when it contains the word exactly, whatever a word
+  // segmenter would have made of either. Records carry their page as a filter ("index|path|title"),
+  // so results are counted and grouped by page before any is loaded.
 
-  function excerptNodes(html) {
-    // Keep only text and <mark>: the excerpt never becomes markup of its own.
-    const doc = new DOMParser().parseFromString(`<p>${html}</p>`, "text/html");
-    const frag = document.createDocumentFragment();
-    for (const node of doc.body.firstChild.childNodes) {
-      if (node.nodeType === Node.ELEMENT_NODE && node.tagName === "MARK") {
-        const m = document.createElement("mark");
-        m.textContent = node.textContent;
-        frag.appendChild(m);
-      } else {
-        frag.appendChild(document.createTextNode(node.textContent));
-      }
+  const CJK = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{2ffff}";
+  const TOKEN = new RegExp(`[${CJK}]|(?:(?![${CJK}])[\\p{L}\\p{N}])+|\\S`, "gu"); // search.py's TOKEN
+  const HAS_CJK = new RegExp(`[${CJK}]`, "u");
+  const WORDISH = new RegExp(`^(?![${CJK}])[\\p{L}\\p{N}]$`, "u");
+  const BREAK = " ¶ "; // search.py's line end
+  const PAGES_PER_BATCH = 20;
+  const MATCHES_PER_PLAN = 5; // each is a fragment to fetch; the rest behind a "more" link
+
+  function pagefindQuery(word) {
+    const tokens = (fold(word).match(TOKEN) || []).join(" ");
+    return HAS_CJK.test(word) ? `"${tokens}"` : tokens;
+  }
+
+  function unspaced(s) {
+    // Undo search.py's spacing: keep a space only between two letters or digits.
+    return s.split(BREAK).map((line) => line.replace(/(\S) (?=(\S))/gu,
+      (_, a, b) => (WORDISH.test(a) && WORDISH.test(b) ? `${a} ` : a))).join("\n");
+  }
+
+  async function matching(pf, words, filters) {
+    // Records that match every word, in page order (search.py's "order"); and the first search.
+    let found, first;
+    for (const w of words) {
+      const s = await pf.search(w, { filters, sort: { order: "asc" } });
+      first ??= s;
+      const ids = new Set(s.results.map((r) => r.id));
+      found = found ? found.filter((r) => ids.has(r.id)) : s.results;
+      if (!found.length) break;
     }
-    return frag;
-  }
-
-  function pageUrl(u) {
-    // Pagefind drops index.html; our links always end in it so they also work from disk.
-    const [path, hash] = u.split("#");
-    const full = path.endsWith("/") ? path + "index.html" : path;
-    return hash ? `${full}#${hash}` : full;
-  }
-
-  function plainText(html) {
-    return new DOMParser().parseFromString(html, "text/html").body.textContent || "";
-  }
-
-  function link(url, text) {
-    const a = document.createElement("a");
-    a.href = url;
-    a.textContent = text;
-    return a;
+    return { results: found || [], first };
   }
 
   async function searchPagefind(pf, query) {
-    // Pagefind 1.5.2 splits Chinese queries differently from the index (农民工 → 农民 + 工…), so an
-    // unquoted query also matches 工作 or 工业. A quoted query matches the exact phrase; the plain
-    // query is the fallback when the phrase is nowhere.
-    const term = query.trim();
-    const quoted = /[\u3400-\u9fff]/.test(term) && !/["\s]/.test(term);
-    let search = quoted ? await pf.search(`"${term}"`) : await pf.search(term);
-    if (quoted && !search.results.length) search = await pf.search(term);
-    const results = await Promise.all(search.results.slice(0, 20).map((r) => r.data()));
-    return { term, total: search.results.length, results };
+    // Each space-separated word must occur as typed (folded); punctuation alone is no word.
+    const terms = [...new Set(fold(query).split(/\s+/).filter((t) => /[\p{L}\p{N}]/u.test(t)))];
+    const words = terms.map(pagefindQuery);
+    const pages = new Map();
+    const { results, first } = await matching(pf, words, {});
+    for (const field of results.length ? ["page", "titled"] : []) {
+      for (const [key, n] of Object.entries(first.filters[field] || {})) {
+        // One word: the filter counts are the answer. More: count what matches all of them.
+        const count = n && (words.length === 1 ? n : (await matching(pf, words, { [field]: key })).results.length);
+        if (!count) continue;
+        if (!pages.has(key)) {
+          const [idx, path, title] = key.split("|").map(decodeURIComponent); // search.py's page key
+          pages.set(key, { key, idx: +idx, path, title, parts: 0 });
+        }
+        if (field === "page") pages.get(key).parts = count;
+      }
+    }
+    return { terms, words, pages: [...pages.values()].sort((a, b) => b.parts - a.parts || a.idx - b.idx) };
+  }
+
+  function stateUrl(state) {
+    // This search with these pages shown and these plans' matches all listed.
+    const u = new URL(location.href);
+    u.searchParams.set("pages", state.shown);
+    if (state.open.size) u.searchParams.set("open", [...state.open].join(","));
+    return u.href;
+  }
+
+  function more(state, a, action) {
+    // A "more" link leads to this search with more shown, so it also works in a new tab; a click
+    // shows them in place and moves focus to the first new link.
+    a.dataset.more = "";
+    a.addEventListener("click", (ev) => {
+      ev.preventDefault();
+      list.setAttribute("aria-busy", "true");
+      const done = action();
+      try { history.replaceState(null, "", stateUrl(state)); } catch (err) { /* file:// */ }
+      done.then((focus) => focus?.focus(), () => { statusLine.textContent = "加载更多结果时出错，请刷新页面重试。"; })
+        .finally(() => list.removeAttribute("aria-busy"));
+    });
+  }
+
+  async function fillPlan(pf, state, page, ul, all) {
+    // The plan's matching headings and items (the first few, or all), each linking to its anchor;
+    // returns the first link that was not there before.
+    const { results } = await matching(pf, state.words, { page: page.key });
+    const shown = await Promise.all((all ? results : results.slice(0, MATCHES_PER_PLAN)).map((r) => r.data()));
+    const href = new URL(page.path, siteRoot).href;
+    const matchers = state.terms.map((t) => ({ words: [t], excludes: [] }));
+    ul.replaceChildren(...shown.map((d) => {
+      // Pagefind ends a block with "." when its text does not (search.py's own has a space before).
+      const text = unspaced(d.content.replace(/(\S)\.$/u, "$1"));
+      const title = unspaced(d.meta.heading || "");
+      const body = title && text.startsWith(title) ? text.slice(title.length + 1) : text;
+      // search.py names each record's file after its anchor: p/<page>/<anchor>.html
+      const anchor = decodeURIComponent(d.url.split("/").pop().replace(/\.html$/, ""));
+      return partItem(`${href}#${anchor}`, { title, text: body, hayText: fold(body) }, matchers);
+    }));
+    const rest = results.length - shown.length;
+    if (rest > 0) {
+      const a = link(stateUrl({ ...state, open: new Set([...state.open, page.idx]) }), `本方案还有 ${rest} 处，全部列出`);
+      more(state, a, () => { state.open.add(page.idx); return fillPlan(pf, state, page, ul, true); });
+      ul.appendChild(el("li", { className: "more" }, a));
+    }
+    return all ? ul.children[MATCHES_PER_PLAN]?.querySelector("a") : null;
+  }
+
+  async function renderPages(pf, state, from) {
+    // Pages [from, state.shown): a title link each, a plan's matches below it; then "more pages".
+    const mine = latest;
+    const fills = state.pages.slice(from, state.shown).map((page) => {
+      const li = pageItem(new URL(page.path, siteRoot).href, page.title);
+      return page.parts && fillPlan(pf, state, page, li.appendChild(el("ul", { className: "sub" })), state.open.has(page.idx));
+    });
+    const focus = list.children[list.children.length - fills.length]?.querySelector("a");
+    await Promise.all(fills);
+    if (mine !== latest) return null;
+    document.getElementById("search-more")?.remove();
+    if (state.pages.length > state.shown) {
+      const next = Math.min(state.pages.length, state.shown + PAGES_PER_BATCH);
+      const a = link(stateUrl({ ...state, shown: next }), `显示更多页面（还有 ${state.pages.length - state.shown} 个）`);
+      more(state, a, () => { const start = state.shown; state.shown = next; return renderPages(pf, state, start); });
+      list.after(el("ul", { id: "search-more", className: "links" }, el("li", {}, a)));
+    }
+    return focus;
   }
 
   // Groups whose name or synonym the query is or contains (not inside an exclude word such as
@@ -261,50 +331,23 @@
     return out;
   }
 
-  function renderGroups(anchors) {
-    for (const a of anchors) {
-      const li = document.createElement("li");
-      li.className = "group-hit";
-      const h = document.createElement("h2");
-      h.appendChild(link(a.href, `${a.textContent}可以享受的政策（人群页面，汇总各地原文的不同说法）`));
-      li.appendChild(h);
-      list.appendChild(li);
-    }
-  }
-
-  function renderPagefind({ term, total, results }) {
-    const groups = groupsFor(term);
-    renderGroups(groups);
-    statusLine.textContent = results.length ? `找到 ${total} 个页面` : groups.length
-      ? "原文中没有这个说法，请看上面的人群页面。" : "没有找到结果，请换个说法试试。";
-    for (const r of results) {
-      const li = document.createElement("li");
-      const h = document.createElement("h2");
-      h.appendChild(link(pageUrl(r.url), r.meta.title || r.url));
-      li.appendChild(h);
-      // Sections whose excerpt holds the whole query first, then the rest in page order.
-      const subs = (r.sub_results || []).filter((s) => s.url.includes("#"))
-        .map((s, i) => [plainText(s.excerpt).includes(term) ? 0 : 1, i, s])
-        .sort((a, b) => a[0] - b[0] || a[1] - b[1]).map((x) => x[2]).slice(0, 5);
-      if (subs.length) {
-        const ul = document.createElement("ul");
-        ul.className = "sub";
-        for (const s of subs) {
-          const sli = document.createElement("li");
-          sli.appendChild(link(pageUrl(s.url), s.title));
-          const p = document.createElement("p");
-          p.appendChild(excerptNodes(s.excerpt));
-          sli.appendChild(p);
-          ul.appendChild(sli);
-        }
-        li.appendChild(ul);
-      } else {
-        const p = document.createElement("p");
-        p.appendChild(excerptNodes(r.excerpt));
-        li.appendChild(p);
-      }
-      list.appendChild(li);
-    }
+  async function showPagefind(pf, query, mine, params) {
+    const found = await searchPagefind(pf, query);
+    if (mine !== latest) return;
+    const groups = groupsFor(query.trim());
+    const pages = found.pages.filter((p) => !groups.some((a) => a.href === new URL(p.path, siteRoot).href));
+    const parts = pages.reduce((n, p) => n + p.parts, 0);
+    const open = new Set((params.get("open") || "").split(",").filter(Boolean).map(Number));
+    const state = { ...found, pages, open, shown: Math.max(PAGES_PER_BATCH, +params.get("pages") || 0) };
+    list.dataset.engine = "pagefind"; // which search answered, for tests and bug reports
+    list.setAttribute("aria-busy", "true");
+    for (const a of groups) pageItem(a.href, `${a.textContent}可以享受的政策（人群页面，汇总各地原文的不同说法）`, "group-hit");
+    await renderPages(pf, state, 0);
+    if (mine !== latest) return;
+    list.removeAttribute("aria-busy");
+    const summary = pages.length ? `找到 ${pages.length} 个页面、${parts} 处原文。` : "";
+    statusLine.textContent = parts || !groups.length ? summary || "没有找到结果，请换个说法试试。"
+      : `${summary}方案原文中没有这个说法，请看上面的人群页面。`;
   }
 
   // ---- one search -----------------------------------------------------------------------------
@@ -318,21 +361,31 @@
       document.createTextNode("。"));
   }
 
-  async function run(query) {
+  async function run(query, params = new URLSearchParams()) {
     const mine = ++latest;
     list.replaceChildren();
+    list.removeAttribute("aria-busy");
+    document.getElementById("search-more")?.remove();
     delete list.dataset.engine;
     if (!query.trim()) { statusLine.textContent = ""; return; }
     statusLine.textContent = "正在搜索……";
+    let pf = null;
     try {
-      const found = await searchPagefind(await loadPagefind(), query);
-      if (mine !== latest) return; // a newer search started while this one ran
-      list.dataset.engine = "pagefind"; // which search answered, for tests and bug reports
-      renderPagefind(found);
-      return;
+      pf = await loadPagefind();
     } catch (err) {
       pagefind = Promise.reject(err); // do not try again for the next query
       pagefind.catch(() => {});
+    }
+    if (pf) {
+      try {
+        await showPagefind(pf, query, mine, params);
+        return;
+      } catch (err) {
+        if (mine !== latest) return; // a newer search started while this one ran
+        list.replaceChildren(); // a broken index: say what the offline index finds instead
+        list.removeAttribute("aria-busy");
+        delete list.dataset.engine;
+      }
     }
     let idx;
     try {
@@ -359,10 +412,13 @@
     const q = input.value;
     const u = new URL(location.href);
     u.searchParams.set("q", q);
+    u.searchParams.delete("pages");
+    u.searchParams.delete("open");
     try { history.replaceState(null, "", u); } catch (err) { /* some browsers refuse it on file:// */ }
     run(q);
   });
 
-  const initial = new URLSearchParams(location.search).get("q");
-  if (initial) { input.value = initial; run(initial); }
+  const params = new URLSearchParams(location.search);
+  const initial = params.get("q");
+  if (initial) { input.value = initial; run(initial, params); }
 })();

@@ -1,0 +1,58 @@
+"""What Pagefind indexes: single Chinese characters, a gap at line ends, one record per heading and item."""
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from site_builder import search
+
+
+def test_chinese_is_split_into_characters_and_other_words_kept_whole():
+    assert search.spaced("农民工返乡创业，补贴2020年ＡＢ１２") == "农 民 工 返 乡 创 业 ， 补 贴 2020 年 AB12"
+
+
+def test_a_line_end_becomes_a_gap_no_phrase_can_cross():
+    assert search.spaced("标题\n正文\n\n表格") == f"标 题 {search.BREAK} 正 文 {search.BREAK} 表 格"
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="¶"), max_size=40))
+def test_spacing_keeps_every_visible_character(text):
+    # Only whitespace changes (and full-width letters and digits fold), so what is shown is the text.
+    assert "".join(search.spaced(text).replace(search.BREAK, "").split()) == "".join(search.fold(text).split())
+
+
+class _Head(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.meta: dict[str, str] = {}
+        self.text = ""
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for kind in ("data-pagefind-filter", "data-pagefind-sort", "data-pagefind-meta"):
+            if kind in a:
+                self.meta[a[kind].removesuffix("[content]")] = a["content"]
+
+    def handle_data(self, data):
+        self.text += data
+
+
+def test_records_key_every_heading_and_item_by_its_page():
+    data = {"pages": [["index.html", "首页"], ["plans/a/index.html", "某市\"增收\"方案|2021"]],
+            "groups": [],
+            "parts": [[1, "s-1", "一、总体要求", ""], [1, "m-1-1", "", "支持农民工返乡创业。\n表格"]]}
+    records = search.records(data)
+    assert [r.file for r in records] == ["t/0.html", "t/1.html", "p/1/s-1.html", "p/1/m-1-1.html"]
+    head = _Head()
+    head.feed(records[3].html())
+    key = head.meta["page"]
+    # The page key survives Pagefind's filters: no JSON escape, no stray "|".
+    assert key == "1|plans/a/index.html|某市%22增收%22方案%7C2021"
+    assert head.meta["order"] == "00002"
+    assert "heading" not in head.meta  # no heading: search.js shows the first sentence
+    assert head.text.strip() == f"支 持 农 民 工 返 乡 创 业 。 {search.BREAK} 表 格"
+    titled = _Head()
+    titled.feed(records[1].html())
+    assert titled.meta["titled"] == key and titled.meta["order"] == "00000"
