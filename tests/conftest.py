@@ -91,6 +91,15 @@ def phone(browser):
     ctx.close()
 
 
+@pytest.fixture()
+def small_phone(browser):
+    """A page at small-phone size (360 × 740), where the accessibility checks run."""
+    ctx = browser.new_context(viewport={"width": 360, "height": 740})
+    page = ctx.new_page()
+    yield page
+    ctx.close()
+
+
 def _tool(path: Path, what: str) -> Path:
     """A tool the tests need from npm or apt; under CI=true a missing one fails, never skips."""
     if path.exists():

@@ -6,10 +6,9 @@ from urllib.parse import quote
 
 import pytest
 
+from tests.browser.pages import PAGES, QUERY, RESULTS_TIMEOUT_MS, resolve
+
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-VIEWPORT = {"width": 360, "height": 740}
-QUERY = "农民工"
-RESULTS_TIMEOUT_MS = 10_000
 
 # Each violation as one line: rule, impact, how many nodes, the first few selectors and axe's summary.
 RUN_AXE = """async tags => {
@@ -19,33 +18,14 @@ RUN_AXE = """async tags => {
 }"""
 
 
-def largest(site: Path, folder: str) -> str:
-    """The biggest page one level under folder/: the most content to get wrong."""
-    pages = list((site / folder).glob("*/index.html"))
-    assert pages, f"no pages under {folder}/"
-    return max(pages, key=lambda p: p.stat().st_size).relative_to(site).as_posix()
-
-
-PAGES = ["index.html", "groups/migrant-workers/index.html", "<largest plans>", "<largest regions>",
-         "departments/hrss/index.html", "search/index.html", "compare/index.html", "amounts/index.html"]
-
-
 def _violations(page, axe_js: Path) -> list[str]:
     page.add_script_tag(path=str(axe_js))
     return page.evaluate(RUN_AXE, TAGS)
 
 
-@pytest.fixture()
-def small_phone(browser):
-    ctx = browser.new_context(viewport=VIEWPORT)
-    yield ctx.new_page()
-    ctx.close()
-
-
 @pytest.mark.parametrize("path", PAGES)
 def test_no_axe_violations(path, built_site, site_url, small_phone, axe_js):
-    if path.startswith("<largest "):
-        path = largest(built_site, path.removeprefix("<largest ").removesuffix(">"))
+    path = resolve(built_site, path)
     small_phone.goto(site_url + path)
     found = _violations(small_phone, axe_js)
     assert not found, f"{path}: {len(found)} axe violations:\n" + "\n".join(found)
