@@ -16,8 +16,9 @@ NARROW = 320
 
 # Text is measured where it is drawn: an SVG's font size is scaled by its viewBox. Headings and
 # one-line form controls are exempt from the line-height rule, which WCAG 1.4.8 sets for running
-# text. A link inside a paragraph (a sentence) is exempt from the target size, as WCAG 2.5.8's
-# "inline" exception allows; links and buttons in navigation, lists, tables and forms are not.
+# text. A link that flows inline in a paragraph (in a sentence) is exempt from the target size, as
+# WCAG 2.5.8's "inline" exception allows; links and buttons in navigation, lists, tables and forms,
+# and chips or buttons set as blocks inside a paragraph, are not.
 MEASURE = """([minText, minLine, minTarget]) => {
   const shown = el => {
     const s = getComputedStyle(el), r = el.getBoundingClientRect();
@@ -45,7 +46,7 @@ MEASURE = """([minText, minLine, minTarget]) => {
     if (px < minText - 0.05) small.push(`${name(el)} ${px.toFixed(1)}px`);
   }
   for (const el of document.querySelectorAll('a[href], button, summary, input:not([type=hidden]), select, [tabindex="0"]')) {
-    if (!shown(el) || (el.matches('a') && el.closest('p'))) continue;
+    if (!shown(el) || (el.matches('a') && el.closest('p') && getComputedStyle(el).display === 'inline')) continue;
     const r = el.getBoundingClientRect();
     if (r.width < minTarget - 0.5 || r.height < minTarget - 0.5)
       targets.push(`${name(el)} ${Math.round(r.width)}×${Math.round(r.height)}`);
