@@ -93,6 +93,14 @@ def test_elder_friendly_search_results(site_url, small_phone):
     _check(small_phone, "search results")
 
 
+def test_elder_friendly_in_care_mode(built_site, site_url, small_phone):
+    # 关怀模式 makes everything larger: it must still fit 320 px and keep its line heights.
+    path = resolve(built_site, "<largest plans>")
+    small_phone.goto(site_url + path)
+    small_phone.get_by_role("button", name="关怀模式").click()
+    _check(small_phone, f"{path} in care mode")
+
+
 def test_the_measure_catches_small_text_tight_lines_and_small_targets(site_url, small_phone):
     small_phone.goto(site_url + "index.html")
     small_phone.evaluate("""document.querySelector('main').insertAdjacentHTML('beforeend',
