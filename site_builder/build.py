@@ -122,8 +122,11 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
         files.add(page.path, html.encode("utf-8"), page.template)
     for asset in sorted((paths.templates / "static").rglob("*")):
         if asset.is_file():
-            files.add("assets/" + asset.relative_to(paths.templates / "static").as_posix(),
-                      asset.read_bytes(), display_path(asset))
+            data = asset.read_bytes()
+            if asset.suffix == ".css":
+                data = render.minify_css(data.decode("utf-8")).encode("utf-8")
+            files.add("assets/" + asset.relative_to(paths.templates / "static").as_posix(), data,
+                      display_path(asset))
     if live_reload:
         files.add(LIVE_RELOAD, (Path(__file__).parent / "live_reload.js").read_bytes(), "serve")
     for path, data in opendata.files(lib).items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import shutil
 import threading
 from pathlib import Path
 
@@ -19,6 +20,7 @@ settings.register_profile("ci", max_examples=2000, deadline=None, print_blob=Tru
 settings.register_profile("dev", max_examples=50, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 CHROMIUM = "/usr/bin/chromium"
+NODE_MODULES = ROOT / "node_modules"  # npm test tools pinned in package.json; ./dev installs them
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 
@@ -95,3 +97,36 @@ def phone(browser):
     page = ctx.new_page()
     yield page
     ctx.close()
+
+
+@pytest.fixture()
+def small_phone(browser):
+    """A page at small-phone size (360 × 740), where the accessibility checks run."""
+    ctx = browser.new_context(viewport={"width": 360, "height": 740})
+    page = ctx.new_page()
+    yield page
+    ctx.close()
+
+
+def _tool(path: Path, what: str) -> Path:
+    """A tool the tests need from npm or apt; under CI=true a missing one fails, never skips."""
+    if path.exists():
+        return path
+    hint = f"{what} is missing ({path.relative_to(ROOT) if path.is_relative_to(ROOT) else path})"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{hint}: .ci/run must install it (./dev runs npm ci)")
+    pytest.skip(f"{hint}; run ./dev test, which installs it")
+
+
+@pytest.fixture(scope="session")
+def axe_js() -> Path:
+    """axe-core's browser bundle, injected into pages by the accessibility tests."""
+    return _tool(NODE_MODULES / "axe-core" / "axe.min.js", "axe-core (npm)")
+
+
+@pytest.fixture(scope="session")
+def vnu_jar() -> Path:
+    """The Nu HTML Checker (npm vnu-jar) and a Java to run it."""
+    java = shutil.which("java")
+    _tool(Path(java) if java else Path("/usr/bin/java"), "java (apt-get install default-jre-headless)")
+    return _tool(NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar", "vnu-jar (npm)")

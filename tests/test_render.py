@@ -31,3 +31,9 @@ def test_excerpt_starts_near_the_first_evidence_word_at_a_clause_boundary():
 def test_short_text_and_no_words_keep_the_opening():
     assert excerpt("短文本。", ["农民工"]) == "短文本。"
     assert excerpt("甲" * 200, [], width=50) == "甲" * 50 + "…"
+
+
+def test_css_minified_keeps_strings_and_drops_comments():
+    from site_builder.render import minify_css
+    css = 'a , b > c {\n  font-family: "PingFang SC", sans-serif; /* it\'s a note */\n}\n.q::after { content: "a , b"; }\n'
+    assert minify_css(css) == 'a,b>c{font-family: "PingFang SC",sans-serif;}.q::after{content: "a , b";}\n'
