@@ -19,7 +19,8 @@ def index_script(pages: list[Page], lib: Library, lex: Lexicon) -> bytes:
     scripts are refused from ``file://`` while a classic ``<script src>`` still runs.
 
     Shape (arrays, not objects, and each plan's URL and title once, to keep it small):
-    ``pages``: ``[url, title]`` of every page but search and 404;
+    ``pages``: ``[url, title]`` of every page but search and 404 (a plan's title ends with its
+    status, e.g. ``（已到期）``);
     ``groups``: ``[page, [name, synonym…], [exclude…]]``;
     ``parts``: ``[page, anchor, title, text]`` for every heading and item in document order; an
     item without a heading has title ``""`` (search.js shows its first sentence, as the page does).
@@ -33,7 +34,10 @@ def index_script(pages: list[Page], lib: Library, lex: Lexicon) -> bytes:
         page = index_of.get(url_for(plan))
         if page is not None:
             _walk(plan.body, page, parts)
-    data = {"pages": [[p.path, p.title] for p in listed], "groups": groups, "parts": parts}
+    # A plan's title carries its validity, so a search result never presents an expired plan as current.
+    status = {url_for(plan): lib.status(plan) for plan in lib.plans}
+    data = {"pages": [[p.path, f"{p.title}（{status[p.path]}）" if p.path in status else p.title] for p in listed],
+            "groups": groups, "parts": parts}
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return f"globalThis.{GLOBAL}={body};\n".encode("utf-8")
 

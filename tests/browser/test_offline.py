@@ -57,6 +57,8 @@ def test_links_from_home_to_a_group_to_a_plan_anchor_work_from_disk(unzipped, ph
     first = phone.locator(".entry-title a").first
     href = first.get_attribute("href")
     first.click()
+    phone.wait_for_url("**/plans/**")
+    phone.wait_for_load_state("load")
     url = phone.url
     assert url.startswith("file://") and "/plans/" in url and "#m-" in url, f"clicked {href!r}, landed on {url}"
     frag = urlsplit(url).fragment

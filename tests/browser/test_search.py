@@ -127,3 +127,17 @@ def test_a_word_inside_an_excluded_word_does_not_route_to_the_group(site_url, ph
     assert phone.get_attribute("#search-results", "data-engine") == "pagefind"
     hrefs = phone.eval_on_selector_all("#search-results > li.group-hit a", "els => els.map(e => e.href)")
     assert not any("groups/migrant-workers/" in h for h in hrefs), hrefs
+
+
+def test_plan_results_say_whether_the_plan_is_still_in_force(site_url, phone, built_site):
+    import json
+    plans = json.loads((built_site / "data/plans.json").read_text(encoding="utf-8"))
+    _search(phone, site_url, QUERY)
+    _wait_for_results(phone)
+    titles = phone.eval_on_selector_all("#search-results > li:not(.group-hit) > h2", "els => els.map(e => e.textContent)")
+    assert titles
+    for t in titles:
+        plan = next((p for p in plans if t.startswith(p["title"])), None)
+        if plan:
+            assert t.endswith(f"（{plan['status']}）"), t
+    assert any("（已到期）" in t for t in titles), titles
