@@ -7,26 +7,16 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
+from tests.browser.test_search import _wait_for_results as _wait_for_pagefind_results
 from tests.conftest import serve_dir
 
 PORTAL_CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
               "img-src 'self' data:")
 QUERY = "农民工"
-RESULTS_TIMEOUT_MS = 10_000
 
 # Installed in every document before its own scripts: reports each CSP violation to the test.
 RECORD_VIOLATIONS = """document.addEventListener('securitypolicyviolation', e => window.reportCspViolation(
   e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber));"""
-
-
-def _wait_for_pagefind_results(page) -> None:
-    try:
-        page.wait_for_selector("#search-results li", timeout=RESULTS_TIMEOUT_MS)
-    except Exception:
-        raise AssertionError(f"no results within {RESULTS_TIMEOUT_MS} ms; "
-                             f"status: {page.inner_text('#search-status')!r}") from None
-    engine = page.get_attribute("#search-results", "data-engine")
-    assert engine == "pagefind", f"results came from {engine!r}, not Pagefind: {page.inner_text('#search-status')!r}"
 
 
 def _walk_home_group_plan(page, base: str) -> None:
