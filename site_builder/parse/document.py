@@ -12,7 +12,7 @@ from ..read import Source
 from . import metadata as meta
 from .amounts import find_amounts, find_figures
 from .blocks import Block, classify, report_deeper_numbering
-from .lines import Line, logical_lines
+from .lines import logical_lines
 from .outline import _Node, build
 from .text import clean_text, is_heading_style, split_heading, split_title
 from .units import split_units

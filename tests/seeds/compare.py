@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from site_builder.model import Item, Plan, Section
+from site_builder.model import Plan, Section
 
 HERE = Path(__file__).parent
 
