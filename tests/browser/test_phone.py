@@ -68,3 +68,14 @@ def test_care_mode_enlarges_text_and_persists_without_cookies(site_url, phone):
     assert phone.evaluate("document.documentElement.scrollWidth") <= WIDTH
     phone.get_by_role("button", name="标准模式").click()
     assert not phone.evaluate("document.documentElement.classList.contains('care')")
+
+
+def test_a_group_page_prints_as_a_clean_list(site_url, phone):
+    phone.goto(site_url + "groups/migrant-workers/index.html")
+    phone.emulate_media(media="print")
+    hidden = phone.evaluate("""() => ['header.top', 'nav.filters', 'nav.jump', 'footer.bottom']
+        .map(s => [s, [...document.querySelectorAll(s)].every(e => getComputedStyle(e).display === 'none')])""")
+    assert all(ok for _s, ok in hidden), hidden
+    assert phone.evaluate("document.querySelectorAll('.entry').length") > 0
+    assert phone.evaluate("getComputedStyle(document.querySelector('.entry')).display") != "none"
+    phone.emulate_media(media="screen")
