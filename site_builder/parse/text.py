@@ -31,6 +31,11 @@ RUN_ON_STARTERS = (
 
 HEADING_MAX = 40
 
+_ORDINAL_LIST = re.compile(r"[一二三四五六七八九十]+(?:次|类|是|方面)[、，,]")
+"""``一次、二次、三次分配…`` — a body that opens by enumerating, so a heading ended just before."""
+_MODAL_NOUNS = ("要素", "要求", "要点", "要件", "要害", "要闻", "要务", "要地", "要塞", "要员")
+"""Words starting with 要 that are nouns, not the modal 要 (must) opening a body sentence."""
+
 
 def split_heading(text: str, run_on: bool = True, has_children: bool = False) -> tuple[str | None, str]:
     """An item's opening heading sentence and the rest: ``完善…机制。引导企业…``.
@@ -88,6 +93,12 @@ def _run_on(text: str) -> str | None:
         # `…大幅增加2025年城乡…` — or with a year.
         if since_comma >= 4 and ((text[p:p + 2] == text[:2] and re.match(r"[\u4e00-\u9fff]{2}", text[:2])) or
                                  (re.match(r"(?:19|20)\d\d年", text[p:]) and re.match(r"[\u4e00-\u9fff]", text[p - 1]))):
+            return text[:p]
+        # `收入分配格局不断优化一次、二次…` — the body enumerates; `…分类施策要精准识别…` — it opens
+        # with the modal 要 (not 要素, 要求 …).
+        if since_comma >= 4 and re.match(r"[\u4e00-\u9fff]", text[p - 1]) and (
+                _ORDINAL_LIST.match(text, p) or (text.startswith("要", p) and not text.startswith(_MODAL_NOUNS, p)
+                                                 and re.match(r"要[\u4e00-\u9fff]{3}", text[p:]))):
             return text[:p]
         if since_comma >= 6 and text.startswith(RUN_ON_STARTERS, p):
             # A one-character starter must begin a longer clause, not a compound word.

@@ -80,10 +80,8 @@ def test_every_case_has_an_outline():
 
 
 # Known limits of run-on heading repair, kept as strict xfails so a fix shows up as XPASS:
-# a body that opens with a word no rule knows (要…, 一次、…), and a two-part heading whose second
-# half starts with a verb (…力度完善…机制贯彻…).
+# a two-part heading whose second half starts with a verb (…力度完善…机制贯彻…).
 KNOWN_LIMITS = {
-    "run_on_bullets": "body opens with a word that is neither a starter verb, a repeat nor a year",
     "lost_heading_run_on": "two-part heading: cut at its second verb instead of where the body starts",
 }
 
