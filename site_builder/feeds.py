@@ -15,14 +15,15 @@ ALL_PLANS = "feeds/plans.xml"
 
 
 def group_feed_path(group: Group) -> str:
-    return f"feeds/{group.slug}.xml"
+    # In a folder of their own, so no group slug (``plans``) can take the all-plans feed's path.
+    return f"feeds/groups/{group.slug}.xml"
 
 
 def files(lib: Library, lex: Lexicon, config: Config) -> dict[str, bytes]:
     out = {ALL_PLANS: _feed(ALL_PLANS, f"{config.title}：新收录的方案", lib.plans, lib, config, None)}
     for group in lex.groups:
-        entries = lib.by_group.get(group.slug, ())
-        plans = [p for p in lib.plans if any(e.plan.id == p.id for e in entries)]
+        with_group = {e.plan.id for e in lib.by_group.get(group.slug, ())}
+        plans = [p for p in lib.plans if p.id in with_group]
         path = group_feed_path(group)
         out[path] = _feed(path, f"{config.title}：面向{group.name}的政策", plans, lib, config, group)
     return out

@@ -212,20 +212,24 @@ def _load_words(path: Path) -> tuple[tuple[str, int], ...]:
     return tuple(out)
 
 
-_JIEBA_READY: set[tuple] = set()
+_TOKENIZERS: dict[tuple, object] = {}
 
 
 def tokenizer(lex: Lexicon):
-    """jieba with the domain words and every group synonym added, quiet, set up once per lexicon."""
+    """A jieba tokenizer with the domain words and every group synonym added, quiet, one per
+    vocabulary: a word removed from content/ must not linger in a long-running ``serve``, whose
+    later builds would then cut text differently from a fresh process."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     key = (lex.words, tuple(g.synonyms for g in lex.groups), tuple(g.exclude for g in lex.groups))
-    if key not in _JIEBA_READY:
+    if key not in _TOKENIZERS:
+        tok = jieba.Tokenizer()
         for word, freq in lex.words:
-            jieba.add_word(word, freq)
+            tok.add_word(word, freq)
         for group in lex.groups:
             for word in group.synonyms + group.exclude:
-                jieba.add_word(word, 50000 + 100 * len(word))
-        _JIEBA_READY.add(key)
-    return jieba
+                tok.add_word(word, 50000 + 100 * len(word))
+        _TOKENIZERS.clear()  # one vocabulary at a time: the old one is not coming back
+        _TOKENIZERS[key] = tok
+    return _TOKENIZERS[key]

@@ -178,15 +178,17 @@ def _group_pages(lib: Library, lex: Lexicon, group: Group, tree) -> list[Page]:
         title = f"{group.name}可以享受的政策" + (f"：{benefit.name}" if benefit else "")
         sections = _by_region(lib, shown, tree)
         context = {"group": group, "benefit": benefit, "count": len(shown), "total": len(entries),
-                   "types": types, "part_of": None, "region_count": sum(1 for sec in sections if sec[3])}
+                   "types": types, "part_of": None, "region_count": sum(1 for sec in sections if sec[3]),
+                   "overview": False}
         if len(shown) <= PAGE_LIMIT:
             out.append(Page(url_for(target), "group.html", title,
                             {**context, "sections": [(*sec, None) for sec in sections]}, search_body=benefit is None))
             continue
         # Too long for one page: the page lists regions with counts, each region's part its own page.
         parts, owner = _split(sections, PAGE_LIMIT)
-        overview = [(r, d, n, [], RegionSlice(target, owner[r.key])) for r, d, n, _es in sections]
-        out.append(Page(url_for(target), "group.html", title, {**context, "sections": overview},
+        overview = [(r, d, n, [], RegionSlice(target, owner[r.key]) if r.key in owner else None)
+                    for r, d, n, _es in sections]
+        out.append(Page(url_for(target), "group.html", title, {**context, "sections": overview, "overview": True},
                         search_body=False))
         for root, secs in parts:
             base = secs[0][1]
@@ -213,8 +215,9 @@ def _split(sections, limit: int):
             owner.update({s[0].key: r for s in sections[i:j]})
             i = j
         else:
-            parts.append((r, [(r, d, len(es), es)]))
-            owner[r.key] = r
+            if es:  # its own plans' measures; with none, it gets no page (its sub-regions do)
+                parts.append((r, [(r, d, len(es), es)]))
+                owner[r.key] = r
             i += 1
     return parts, owner
 
@@ -253,7 +256,8 @@ def _department_pages(lib: Library, lex: Lexicon, tree) -> list[Page]:
         # Too long for one page: regions with counts here, each region's measures on its own page.
         sections = _by_region(lib, entries, tree)
         parts, owner = _split(sections, PAGE_LIMIT)
-        overview = [(r, d, n, RegionSlice(dep, owner[r.key])) for r, d, n, _es in sections]
+        overview = [(r, d, n, RegionSlice(dep, owner[r.key]) if r.key in owner else None)
+                    for r, d, n, _es in sections]
         out.append(Page(url_for(dep), "department.html", f"{dep.name}负责的政策措施", {
             **context, **_roles(lib, dep, (), tree, None), "overview": overview,
             "lead_count": sum(1 for e in entries if _leads(e, dep)),
@@ -347,6 +351,14 @@ def _compare_page(lib: Library, lex: Lexicon, tree) -> Page:
             counts[lib.region_of_plan[e.plan.id][-1]] += 1
         rows.append((g, [counts[r.key] for r in columns], sum(counts.values())))
     rows.sort(key=lambda r: (-r[2], lex.groups.index(r[0])))
+    # Each cell links to the group page, or to the regional part holding that region when the
+    # group page is split (the same cut as _group_pages makes).
+    links = []
+    for g, counts, _total in rows:
+        entries = lib.by_group.get(g.slug, ())
+        owner = _split(_by_region(lib, entries, tree), PAGE_LIMIT)[1] if len(entries) > PAGE_LIMIT else {}
+        links.append([RegionSlice(g, owner[r.key]) if r.key in owner else g for r in columns])
+    rows = [(g, list(zip(counts, targets)), total) for (g, counts, total), targets in zip(rows, links)]
     return Page(COMPARE, "compare.html", "各地面向不同人群的措施对比", {
         "columns": columns, "rows": rows, "max": max((n for _g, _c, n in rows), default=0),
     }, search_body=False)

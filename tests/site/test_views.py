@@ -154,7 +154,7 @@ def test_atom_feeds_list_plans_and_link_to_real_pages(built_site, plans, measure
         href = e.find("a:link", ns).get("href")
         assert (built_site / posixpath.normpath(posixpath.join("feeds", href))).is_file(), href
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T00:00:00Z", e.find("a:updated", ns).text)
-    group = ET.parse(built_site / "feeds/fishermen.xml").getroot()
+    group = ET.parse(built_site / "feeds/groups/fishermen.xml").getroot()
     want = {m["plan_id"] for m in measures.values() if "fishermen" in m["groups"]}
     got = {re.search(r"plans/([^/]+)/", e.find("a:link", ns).get("href")).group(1)
            for e in group.findall("a:entry", ns)}
@@ -181,9 +181,13 @@ def test_long_group_lists_split_by_region_and_every_measure_stays_reachable(tmp_
         # Over the limit only when one region's own plans hold that many (nothing left to split).
         regions = [h for h in page.headings if h.endswith("条）")]
         assert len(page.cards) <= 10 or len(regions) == 1, (part, len(page.cards), regions)
+        assert page.cards, f"{part}: a part page with nothing on it"
         reached += [c["href"].split("plans/", 1)[1] for c in page.cards]
     want = sorted(i.replace("#", "/index.html#") for i, m in measures.items() if "migrant-workers" in m["groups"])
     assert sorted(reached) == want
+    # Every link and anchor still resolves, the comparison table's included.
+    from site_builder.audit import audit_site
+    assert [str(f) for f in audit_site(out, 300 * 1024)] == []
 
 
 def test_long_amount_lists_are_paged_and_keep_their_order(tmp_path, monkeypatch):
@@ -219,6 +223,8 @@ def test_long_department_lists_split_by_region_and_every_measure_stays_reachable
     assert cards(out, "departments/hrss/index.html").cards == []
     reached = []
     for part in sorted((out / "departments/hrss/r").glob("*/index.html")):
-        reached += [c["href"].split("plans/", 1)[1] for c in cards(out, part.relative_to(out).as_posix()).cards]
+        found = [c["href"].split("plans/", 1)[1] for c in cards(out, part.relative_to(out).as_posix()).cards]
+        assert found, f"{part}: a part page with nothing on it"
+        reached += found
     want = sorted(i.replace("#", "/index.html#") for i, m in measures.items() if "人力资源和社会保障部门" in m["departments"])
     assert sorted(reached) == want
