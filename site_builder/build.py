@@ -13,7 +13,7 @@ from .diagnostics import Diagnostic, InputError, Report, display_path
 from .model import Plan
 from .parse import parse_source
 from .cache import ParseCache
-from .read import find_sources, read_source
+from .read import MAX_BYTES, find_sources, read_source
 from .write import Files, check_output_folder, link_tree, same_files, write_site
 
 LIVE_RELOAD = "assets/live-reload.js"
@@ -62,7 +62,8 @@ def parse_all(paths: Paths, lex: lexicon.Lexicon, report: Report, cache: ParseCa
     for path in sources:
         display = display_path(path)
         try:
-            key = cache.key(path.read_bytes(), display)
+            # Too big to read is read_source's to report; it is not read here either.
+            key = cache.key(path.read_bytes(), display) if path.stat().st_size <= MAX_BYTES else None
         except OSError:
             key = None
         cached = cache.get(key) if key else None
@@ -143,15 +144,27 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
         nonlocal indexed
         if not index:
             return
-        # Pagefind always indexes everything; when no page changed, the previous index is the
-        # index of this site, so it is reused instead of rebuilt.
+        # Pagefind always indexes everything; when no page changed and neither did the code that
+        # makes the index, the previous index is this site's index, so it is linked in instead.
+        stamp = cache_dir / "search.stamp" if cache_dir else None
+        mark = search.fingerprint(paths.templates)
         previous = paths.out / "pagefind"
-        if previous.is_dir() and same_files(site_dir, paths.out, "**/*.html") \
+        try:
+            known_mark, known_count = stamp.read_text(encoding="utf-8").split() if stamp else ("", "0")
+        except (OSError, ValueError):
+            known_mark, known_count = "", "0"
+        if known_mark == mark and previous.is_dir() and same_files(site_dir, paths.out, "**/*.html") \
                 and same_files(site_dir, paths.out, offline.PATH):
             link_tree(previous, site_dir / "pagefind")
-            indexed = sum(1 for _ in site_dir.glob("**/*.html"))
-        else:
-            indexed = search.index_site(site_dir)
+            indexed = int(known_count)
+            return
+        indexed = search.index_site(site_dir)
+        if stamp:
+            try:
+                stamp.parent.mkdir(parents=True, exist_ok=True)
+                stamp.write_text(f"{mark} {indexed}\n", encoding="utf-8")
+            except OSError:
+                pass
 
     write_site(files, paths.out, finish)
     return Summary(len(lib.plans), len(lib.entries), len(pages), len(files), indexed, report,

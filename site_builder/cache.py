@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle  # noqa: S403 - only our own cache files, written by this module, are ever loaded
 from pathlib import Path
 
@@ -10,6 +11,14 @@ from .lexicon import Lexicon
 from .model import Plan
 
 _CODE = Path(__file__).resolve().parent
+
+
+def _ours(path: Path) -> bool:
+    """Only files this user wrote and nobody else can change are unpickled."""
+    st = path.stat()
+    if hasattr(os, "getuid") and st.st_uid != os.getuid():
+        return False
+    return not st.st_mode & 0o022
 
 
 class Words(dict):
@@ -53,7 +62,10 @@ class ParseCache:
             return None
         self.used.add(key)
         try:
-            with (self.folder / f"{key}.pickle").open("rb") as fh:
+            path = self.folder / f"{key}.pickle"
+            if not _ours(path):
+                return None
+            with path.open("rb") as fh:
                 found = pickle.load(fh)  # noqa: S301 - our own file, see the import
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
             return None
@@ -84,6 +96,8 @@ class ParseCache:
         if self.folder is None:
             return Words()
         try:
+            if not _ours(self.folder.parent / "words.pickle"):
+                return Words()
             with (self.folder.parent / "words.pickle").open("rb") as fh:
                 fingerprint, words = pickle.load(fh)  # noqa: S301 - our own file, see the import
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):

@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     _common(b)
     b.add_argument("--strict", action="store_true", help="stop without writing when any input has an error")
     b.add_argument("--no-search", action="store_true", help="skip the Pagefind index")
-    b.add_argument("--no-cache", action="store_true", help="re-parse every seed (ignore .cache/ beside the output)")
+    b.add_argument("--no-cache", action="store_true", help="re-parse every seed and re-index (ignore .cache/)")
     b.add_argument("-v", "--verbose", action="store_true", help="also print info diagnostics")
     s = sub.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on changes")
     _common(s)
@@ -69,7 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
-            cache = None if args.no_cache else Path(args.out).resolve().parent / ".cache"
+            # In the working folder (the project), never beside an output that may sit in /tmp where
+            # another user could plant a cache file.
+            cache = None if args.no_cache else Path(".cache").resolve()
             summary = build(_paths(args), strict=args.strict, index=not args.no_search, cache_dir=cache)
             _print_report(summary.report, args.verbose)
             _print_edits(summary.edits)

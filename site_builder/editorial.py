@@ -131,9 +131,13 @@ def _check_field(key: str, value, lex: Lexicon):
             return _Problem(f"看不懂的文号：{value[numbers.index(None)]!r}", "写成 国发〔2016〕56号")
         return tuple(numbers)
     if not isinstance(value, str):
-        return _Problem("应为带引号的文字", '例如 date = "2022-08-30"')
-    if key == "date" and value and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
-        return _Problem(f"日期格式不对：{value!r}", "写成 YYYY-MM-DD、YYYY-MM 或 YYYY")
+        return _Problem("应为带引号的文字", f'例如 {key} = "…"')
+    if key == "date" and value and not _real_date(value):
+        return _Problem(f"日期格式不对：{value!r}", "写成 YYYY-MM-DD、YYYY-MM 或 YYYY，且是真实存在的日期")
+    if key == "title" and not value.strip():
+        return _Problem("标题不能为空", "写出方案的完整标题")
+    if any(ord(c) < 32 for c in value):
+        return _Problem("含有控制字符", "删去换行、制表符等不可见字符")
     if key == "period":
         if value == "":
             return None
@@ -154,6 +158,18 @@ def _check_field(key: str, value, lex: Lexicon):
     return value or None
 
 
+def _real_date(value: str) -> bool:
+    import datetime as dt
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value)
+    if not m:
+        return False
+    try:
+        dt.date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+    except ValueError:
+        return False
+    return True
+
+
 def _doc_number(text: str) -> str | None:
     found = find_doc_numbers(text)
     return found[0][0] if len(found) == 1 else None
@@ -171,11 +187,19 @@ def _region(value: str, lex: Lexicon) -> Region | None:
 def correct(plans: list[Plan], corrections: tuple[Correction, ...], report: Report) -> tuple[list[Plan], list[Edit]]:
     """Apply corrections: they win over what was parsed. A correction for no plan is an error."""
     by_seed: dict[str, list[Plan]] = {}
+    sources: dict[str, set[str]] = {}
     for p in plans:
         by_seed.setdefault(Path(p.source).stem, []).append(p)
+        sources.setdefault(Path(p.source).stem, set()).add(p.source)
     fixes: dict[int, list[Correction]] = {}
     edits: list[Edit] = []
     for c in corrections:
+        if len(sources.get(c.seed, ())) > 1:
+            path, _, line = c.where.rpartition(":")
+            report.add(path if line.isdigit() else c.where, int(line) if line.isdigit() else None, "error",
+                       f"有多个源文件都叫 {c.seed}（{'、'.join(sorted(sources[c.seed]))}），不知道更正哪一个，更正未采用",
+                       "给其中一个源文件改名")
+            continue
         seed_plans = by_seed.get(c.seed, [])
         if not 1 <= c.plan <= len(seed_plans):
             path, _, line = c.where.rpartition(":")
@@ -235,7 +259,12 @@ def load_overrides(content: Path, display_root: str, lex: Lexicon, report: Repor
             report.add(display, _line_of(text, re.escape(key)), "error", f"不认识的项 {key!r}，已忽略",
                        "每条写成 [[override]]，含 measure、add、remove、note")
     rows = data.get("override", [])
-    for row in rows if isinstance(rows, list) else ():
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        report.add(display, _line_of(text, r"\[?\s*override|override\s*="), "error",
+                   "override 应写成一组 [[override]] 表（两层方括号），全部未采用",
+                   "每条以 [[override]] 开头，含 measure、add、remove、note")
+        rows = []
+    for row in rows:
         line = _line_of(text, r"\[\[\s*override\s*\]\]", after + 1)
         after = line or after
         where = f"{display}:{line}" if line else display
@@ -256,6 +285,9 @@ def load_overrides(content: Path, display_root: str, lex: Lexicon, report: Repor
             if bad:
                 problems.append(f"不认识的人群 {'、'.join(bad)}")
             lists[k] = tuple(s for s in v if s in slugs)
+        both = set(lists.get("add", ())) & set(lists.get("remove", ()))
+        if both:
+            problems.append(f"同一人群既要加又要去：{'、'.join(sorted(both))}")
         if problems:
             report.add(display, line, "error", "；".join(problems) + "，本条未采用", "人群 slug 见 content/groups.toml")
             continue

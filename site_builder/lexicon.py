@@ -112,9 +112,53 @@ def _load_toml(path: Path) -> dict:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(Diagnostic(str(path), None, "error", "缺少词表文件", "从项目仓库恢复该文件"))
+    except UnicodeDecodeError:
+        raise InputError(Diagnostic(str(path), None, "error", "不是 UTF-8 文本", "用 UTF-8 编码保存该文件"))
     except tomllib.TOMLDecodeError as exc:
         line = _toml_line(str(exc))
         raise InputError(Diagnostic(str(path), line, "error", f"TOML 格式错误：{exc}", "检查引号和括号"))
+
+
+def _row_line(path: Path, table: str, index: int) -> int | None:
+    """Line of the ``index``-th ``[[table]]`` header (tomllib keeps no positions)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    seen = -1
+    for no, line in enumerate(lines, 1):
+        if re.match(rf"\s*\[\[\s*{re.escape(table)}\s*\]\]", line):
+            seen += 1
+            if seen == index:
+                return no
+    return None
+
+
+def _rows(data: dict, table: str, path: Path) -> list[dict]:
+    """The ``[[table]]`` rows of a file, refusing any other shape with a diagnostic."""
+    rows = data.get(table, [])
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise InputError(Diagnostic(str(path), None, "error", f"{table} 应写成一组 [[{table}]] 表",
+                                    f"每一项以 [[{table}]] 开头"))
+    return rows
+
+
+def _text(row: dict, key: str, where: tuple[Path, int | None], required: bool = True) -> str:
+    value = row.get(key, "")
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise InputError(Diagnostic(str(where[0]), where[1], "error", f"{key} 应为非空的文字：{value!r}",
+                                    f'例如 {key} = "…"'))
+    return value
+
+
+def _word_list(row: dict, key: str, where: tuple[Path, int | None]) -> tuple[str, ...]:
+    """A list of non-empty words; a bare string or an empty word is an error (a bare "渔村" would
+    otherwise become the single characters 渔 and 村)."""
+    value = row.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
+        raise InputError(Diagnostic(str(where[0]), where[1], "error", f"{key} 应为词语列表，且不能有空词：{value!r}",
+                                    f'例如 {key} = ["词一", "词二"]'))
+    return tuple(w.strip() for w in value)
 
 
 def _toml_line(msg: str) -> int | None:
@@ -124,33 +168,43 @@ def _toml_line(msg: str) -> int | None:
 
 def load(content_dir: Path) -> Lexicon:
     """Read every vocabulary file; a malformed file raises InputError pointing at it."""
-    g = _load_toml(content_dir / "groups.toml")
+    gpath = content_dir / "groups.toml"
+    g = _load_toml(gpath)
     groups = []
     seen = set()
-    for i, row in enumerate(g.get("group", [])):
+    for i, row in enumerate(_rows(g, "group", gpath)):
+        where = (gpath, _row_line(gpath, "group", i))
         unknown = set(row) - {"slug", "name", "description", "synonyms", "exclude", "weak"}
         if unknown or not {"slug", "name"} <= set(row):
-            raise InputError(Diagnostic(str(content_dir / "groups.toml"), None, "error",
+            raise InputError(Diagnostic(str(gpath), where[1], "error",
                                         f"第 {i + 1} 个 [[group]] 的字段不对：{sorted(unknown) or '缺少 slug/name'}",
                                         "允许的字段：slug name description synonyms exclude weak"))
-        if not re.fullmatch(r"[a-z0-9-]{1,80}", row["slug"]) or row["slug"] in seen:
-            raise InputError(Diagnostic(str(content_dir / "groups.toml"), None, "error",
-                                        f"slug 无效或重复：{row['slug']}", "只用小写字母、数字和连字符"))
-        seen.add(row["slug"])
-        synonyms = tuple(row.get("synonyms", []))
-        weak = tuple(row.get("weak", []))
+        slug = _text(row, "slug", where)
+        if not re.fullmatch(r"[a-z0-9-]{1,80}", slug) or slug in seen:
+            raise InputError(Diagnostic(str(gpath), where[1], "error",
+                                        f"slug 无效或重复：{slug}", "只用小写字母、数字和连字符"))
+        seen.add(slug)
+        _text(row, "name", where)
+        _text(row, "description", where, required=False)
+        synonyms = _word_list(row, "synonyms", where)
+        weak = _word_list(row, "weak", where)
+        _word_list(row, "exclude", where)
         # A weak word is a synonym too: listing it under weak alone is enough.
-        groups.append(Group(row["slug"], row["name"], row.get("description", ""),
+        groups.append(Group(slug, row["name"], row.get("description", ""),
                             synonyms + tuple(w for w in weak if w not in synonyms),
-                            tuple(row.get("exclude", [])), weak))
-    d = _load_toml(content_dir / "departments.toml")
+                            _word_list(row, "exclude", where), weak))
+    dpath = content_dir / "departments.toml"
+    d = _load_toml(dpath)
     departments = []
-    for i, r in enumerate(d.get("department", [])):
-        slug = r.get("slug", "")
-        if set(r) - {"name", "slug", "aliases"} or not r.get("name") \
-                or not re.fullmatch(r"[a-z0-9-]{1,80}", slug) or slug in {x.slug for x in departments}:
-            raise InputError(Diagnostic(str(content_dir / "departments.toml"), None, "error",
-                                        f"第 {i + 1} 个 [[department]] 不对（须有 name 和不重复的 slug）",
+    for i, r in enumerate(_rows(d, "department", dpath)):
+        where = (dpath, _row_line(dpath, "department", i))
+        slug = _text(r, "slug", where)
+        _text(r, "name", where)
+        _word_list(r, "aliases", where)
+        if set(r) - {"name", "slug", "aliases"} or not re.fullmatch(r"[a-z0-9-]{1,80}", slug) \
+                or slug in {x.slug for x in departments} or r["name"] in {x.name for x in departments}:
+            raise InputError(Diagnostic(str(dpath), where[1], "error",
+                                        f"第 {i + 1} 个 [[department]] 不对（须有不重复的 name 和 slug）",
                                         "允许的字段：name slug aliases；slug 只用小写字母、数字和连字符"))
         departments.append(Department(r["name"], tuple(r.get("aliases", [])), slug))
     departments = tuple(departments)
@@ -165,31 +219,40 @@ def load(content_dir: Path) -> Lexicon:
         raise InputError(Diagnostic(str(content_dir / "tagging.toml"), None, "error",
                                     f"不认识的项：{'、'.join(sorted(unknown))}", "允许的项：not_people_after"))
     return Lexicon(tuple(groups), departments, kinds, places, words, benefit_types,
-                   tuple(tagging.get("not_people_after", ())))
+                   _word_list(tagging, "not_people_after", (content_dir / "tagging.toml", None)))
 
 
 def _load_benefit_types(path: Path) -> tuple[BenefitType, ...]:
     if not path.exists():
         return ()
     out = []
-    for i, row in enumerate(_load_toml(path).get("type", [])):
+    for i, row in enumerate(_rows(_load_toml(path), "type", path)):
+        where = (path, _row_line(path, "type", i))
         unknown = set(row) - {"slug", "name", "words"}
-        slug = row.get("slug", "")
-        if unknown or not re.fullmatch(r"[a-z0-9-]{1,40}", slug) or not row.get("name") \
-                or slug in {t.slug for t in out}:
-            raise InputError(Diagnostic(str(path), None, "error",
+        slug = _text(row, "slug", where)
+        _text(row, "name", where)
+        if unknown or not re.fullmatch(r"[a-z0-9-]{1,40}", slug) or slug in {t.slug for t in out}:
+            raise InputError(Diagnostic(str(path), where[1], "error",
                                         f"第 {i + 1} 个 [[type]] 不对（slug 须为小写字母、数字、连字符且不重复，须有 name）",
                                         "允许的字段：slug name words"))
-        out.append(BenefitType(slug, row["name"], tuple(row.get("words", []))))
+        out.append(BenefitType(slug, row["name"], _word_list(row, "words", where)))
     return tuple(out)
 
 
 def _load_places(path: Path) -> tuple[Place, ...]:
     if not path.exists():
         return ()
+    try:
+        path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(Diagnostic(str(path), None, "error", "不是 UTF-8 文本", "用 UTF-8 编码保存该文件"))
     places = []
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
+        missing = {"code", "province", "city", "county"} - set(reader.fieldnames or ())
+        if missing:
+            raise InputError(Diagnostic(str(path), 1, "error", f"缺少列：{'、'.join(sorted(missing))}",
+                                        "第一行应为 code,province,city,county"))
         for r in reader:
             # The code becomes part of plan ids and region URLs: digits only, so it is a safe path.
             if not re.fullmatch(r"[0-9]{6,12}", r.get("code") or ""):
@@ -203,7 +266,11 @@ def _load_words(path: Path) -> tuple[tuple[str, int], ...]:
     if not path.exists():
         return ()
     out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(Diagnostic(str(path), None, "error", "不是 UTF-8 文本", "用 UTF-8 编码保存该文件"))
+    for line in text.splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue

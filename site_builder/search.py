@@ -106,6 +106,24 @@ def read_offline_index(site_dir: Path) -> dict:
                                     "重新运行 site-builder build"))
 
 
+def fingerprint(templates: Path) -> str:
+    """What an index depends on besides the pages: this module, the offline index it reads, the
+    search script that must query it the same way, and the Pagefind version."""
+    import hashlib
+    from importlib.metadata import PackageNotFoundError, version
+    h = hashlib.sha256()
+    for f in (Path(__file__), Path(__file__).with_name("offline.py"), templates / "static" / "search.js"):
+        try:
+            h.update(f.read_bytes())
+        except OSError:
+            h.update(b"-")
+    try:
+        h.update(version("pagefind").encode())
+    except PackageNotFoundError:
+        pass
+    return h.hexdigest()
+
+
 def _run(coro):
     """asyncio.run, also from code that already runs an event loop (a thread of its own then)."""
     try:

@@ -67,7 +67,7 @@ def handler_for(directory: Path, state: BuildState):
 
 def serve(paths: Paths, host: str, port: int) -> int:
     state = BuildState()
-    cache_dir = Path(paths.out).resolve().parent / ".cache"
+    cache_dir = Path(".cache").resolve()
     rebuild(paths, state, cache_dir)
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer

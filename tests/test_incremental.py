@@ -76,6 +76,11 @@ def test_the_search_index_is_reused_when_no_page_changed(tmp_path):
     assert index
     build(paths, cache_dir=cache)
     assert {p: p.stat().st_ino for p in (paths.out / "pagefind").rglob("*") if p.is_file()} == index
+    # Without a cache (--no-cache) nothing is trusted: the index is made again.
+    build(paths)
+    index = {p: p.stat().st_ino for p in (paths.out / "pagefind").rglob("*") if p.is_file()}
+    build(paths, cache_dir=cache)
+    assert {p: p.stat().st_ino for p in (paths.out / "pagefind").rglob("*") if p.is_file()} == index
     seed = sorted(paths.seeds.glob("*.txt"))[1]
     seed.write_text(seed.read_text(encoding="utf-8").replace("就业", "就业创业", 1), encoding="utf-8")
     build(paths, cache_dir=cache)

@@ -110,3 +110,48 @@ def test_cli_check_lists_edits(site, capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert "编辑更正 1 处" in out and "date: （空） → 2023-05-06" in out
+
+
+def test_an_empty_title_or_impossible_date_is_refused(site):
+    (site.content / "corrections" / "county.toml").write_text('[plan1]\ntitle = ""\ndate = "2022-13-45"\n',
+                                                             encoding="utf-8")
+    lib, edits, report = _load(site)
+    errors = [str(d) for d in report.items if d.level == "error"]
+    assert any(":2: error: title" in e for e in errors) and any(":3: error: date" in e for e in errors), errors
+    assert lib.plans[0].title == "某某县促进居民增收实施方案" and edits == ()
+
+
+def test_overrides_in_the_wrong_shape_are_reported_not_dropped(site):
+    (site.content / "overrides.toml").write_text('[override]\nmeasure = "x#m-1"\nadd = ["farmers"]\n', encoding="utf-8")
+    _lib, edits, report = _load(site)
+    assert edits == ()
+    assert any("overrides.toml:1: error:" in str(d) and "[[override]]" in str(d) for d in report.items)
+
+
+def test_a_correction_for_an_ambiguous_seed_name_is_refused(site):
+    sub = site.seeds / "sub"
+    sub.mkdir()
+    (sub / "county.txt").write_text(PLAN.replace("某某县", "另一县"), encoding="utf-8")
+    (site.content / "corrections" / "county.toml").write_text('[plan1]\nissuer = "某某县政府"\n', encoding="utf-8")
+    lib, edits, report = _load(site)
+    assert edits == () and all(p.issuer is None for p in lib.plans)
+    assert any("多个源文件都叫 county" in str(d) for d in report.items)
+
+
+@pytest.mark.parametrize("bad", ['weak = "渔村"', "weak = [1]", 'weak = [""]', "slug = 5"])
+def test_malformed_vocabularies_are_one_line_errors(site, bad):
+    from site_builder import lexicon
+    from site_builder.diagnostics import InputError
+    groups = site.content / "groups.toml"
+    text = groups.read_text(encoding="utf-8")
+    key = bad.split(" =")[0]
+    marker = 'slug = "fishermen"'
+    if key == "slug":
+        text = text.replace(marker, bad, 1)
+    else:
+        text = text.replace(marker, marker + "\n" + bad, 1).replace('weak = ["渔农村", "渔村"]\n', "", 1)
+    groups.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        lexicon.load(site.content)
+    line = str(err.value.diagnostic)
+    assert "\n" not in line and "groups.toml:" in line and "error" in line
