@@ -652,7 +652,9 @@ def plan_markdown(title: str, province: str, city: str, meta_line: str, opening:
                     lines.extend([_md_escape(n.intro), ""])
                 walk(n.children, depth + 1)
             else:
-                head = f"**{n.marker}{_md_escape(n.heading)}。**" if n.heading else f"**{n.marker}**"
+                # CommonMark does not close ** right after 。 when a character follows, so the
+                # punctuation stays outside the emphasis.
+                head = f"**{n.marker}{_md_escape(n.heading)}**。" if n.heading else f"**{n.marker}** "
                 if n.marker == "——":
                     lines.append(f"- {head}{_md_escape(n.text)}{units_md(n)}")
                 else:
