@@ -78,8 +78,8 @@ class Run:
     largest_kb: float = 0.0
     load: float = 0.0
     """1-minute load average when the run started (other processes on the machine)."""
-    largest_by_folder: dict = field(default_factory=dict)
-    """Top-level folder → its largest HTML page and size."""
+    largest_by_kind: dict = field(default_factory=dict)
+    """Kind of page (``index.html``, ``groups/*`` …) → its largest HTML page and size."""
     note: str = ""
 
 
@@ -97,9 +97,9 @@ def measure(cmd: list[str], log: Path, cwd: Path | None = None, env: dict | None
 
 
 def site_stats(site: Path) -> dict:
-    """HTML pages, files, bytes and the largest HTML page of a built site, overall and per top folder."""
+    """HTML pages, files, bytes and the largest HTML page of a built site, overall and per kind of page."""
     pages = files = total = 0
-    by_folder: dict[str, tuple[str, int]] = {}
+    by_kind: dict[str, tuple[str, int]] = {}
     for dirpath, _dirs, names in os.walk(site):
         for name in names:
             path = Path(dirpath, name)
@@ -109,13 +109,15 @@ def site_stats(site: Path) -> dict:
             if name.endswith(".html"):
                 pages += 1
                 rel = path.relative_to(site).as_posix()
-                folder = rel.split("/", 1)[0] if "/" in rel else "(top)"
-                if size > by_folder.get(folder, ("", -1))[1]:
-                    by_folder[folder] = (rel, size)
-    largest, largest_size = max(by_folder.values(), key=lambda v: v[1], default=("", 0))
+                # One key per kind of page: each list page (index.html, plans/index.html …) on
+                # its own, the pages under a folder (plans/<id>/index.html …) together.
+                folder = rel.split("/", 1)[0] + "/*" if rel.count("/") >= 2 else rel
+                if size > by_kind.get(folder, ("", -1))[1]:
+                    by_kind[folder] = (rel, size)
+    largest, largest_size = max(by_kind.values(), key=lambda v: v[1], default=("", 0))
     return {"pages": pages, "files": files, "output_mb": total / 1e6, "largest": largest,
             "largest_kb": largest_size / 1e3,
-            "largest_by_folder": {k: {"page": v[0], "kb": v[1] / 1e3} for k, v in sorted(by_folder.items())}}
+            "largest_by_kind": {k: {"page": v[0], "kb": v[1] / 1e3} for k, v in sorted(by_kind.items())}}
 
 
 def tail(log: Path, lines: int = 5) -> str:
@@ -445,8 +447,8 @@ def bench(n: int, args) -> dict:
         print(f"  ratio site_builder / MkDocs (plain):    {own.wall / mk.wall:.2f}")
     if hg:
         print(f"  ratio site_builder / (Hugo + Pagefind): {own.wall / hg[2].wall:.2f}")
-    print("  site_builder's largest page per folder: " + "; ".join(
-        f"{k} {v['kb']:,.0f} KB" for k, v in own.largest_by_folder.items()))
+    print("  site_builder's largest page of each kind: " + "; ".join(
+        f"{k} {v['kb']:,.0f} KB" for k, v in own.largest_by_kind.items()))
     for r in runs:
         if r.largest_kb > 300:
             print(f"  note: {r.tool.strip()}: largest page {r.largest_kb:,.0f} KB > 300 KB ({r.largest})")
