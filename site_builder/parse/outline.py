@@ -251,12 +251,12 @@ def _outer_container(stack: list[_Node], box: _Node, kind: str) -> _Node:
 
 def _marker(kind: str, number: int | None) -> str:
     n = number if number is not None else 0
-    return {
-        "chapter": f"{int_to_cn(n)}、",
-        "section": f"（{int_to_cn(n)}）",
-        "number": f"{n}.",
-        "paren": f"（{n}）",
-    }[kind]
+    # Only the kind asked for: item 100 and beyond has no Chinese-numeral chapter form.
+    if kind == "chapter":
+        return f"{int_to_cn(n)}、"
+    if kind == "section":
+        return f"（{int_to_cn(n)}）"
+    return f"{n}." if kind == "number" else f"（{n}）"
 
 
 def _looks_like_cell(text: str) -> bool:
