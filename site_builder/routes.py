@@ -341,24 +341,37 @@ def _amount_pages(lib: Library, lex: Lexicon) -> list[Page]:
     return out
 
 
+COMPARE_COLUMNS = 40
+"""More regions than this and the comparison is by province: a table a reader can still scan."""
+
+
 def _compare_page(lib: Library, lex: Lexicon, tree) -> Page:
-    """Groups × regions (the regions plans belong to): how many measures each region has for each group."""
-    columns = [r for r, _d, _n in tree if any(lib.region_of_plan[p.id][-1] == r.key for p in lib.plans)]
+    """Groups × regions (the regions plans belong to, or provinces when there are many): how many
+    measures each region has for each group."""
+    own = {chain[-1] for chain in lib.region_of_plan.values()}
+    columns = [r for r, _d, _n in tree if r.key in own]
+    level = -1
+    if len(columns) > COMPARE_COLUMNS:
+        columns = [r for r, d, _n in tree if d == 0]
+        level = 0
     rows = []
     for g in lex.groups:
         counts = {r.key: 0 for r in columns}
         for e in lib.by_group.get(g.slug, ()):
-            counts[lib.region_of_plan[e.plan.id][-1]] += 1
+            counts[lib.region_of_plan[e.plan.id][level]] += 1
         rows.append((g, [counts[r.key] for r in columns], sum(counts.values())))
     rows.sort(key=lambda r: (-r[2], lex.groups.index(r[0])))
-    # Each cell links to the group page, or to the regional part holding that region when the
-    # group page is split (the same cut as _group_pages makes).
+    # Each cell links to the region on the group page, or on the regional part holding it when the
+    # group page is split (the same cut as _group_pages makes); a region with no part of its own
+    # (too big, no plans of its own) links to the group page's region list.
     links = []
     for g, counts, _total in rows:
         entries = lib.by_group.get(g.slug, ())
-        owner = _split(_by_region(lib, entries, tree), PAGE_LIMIT)[1] if len(entries) > PAGE_LIMIT else {}
-        links.append([RegionSlice(g, owner[r.key]) if r.key in owner else g for r in columns])
-    rows = [(g, list(zip(counts, targets)), total) for (g, counts, total), targets in zip(rows, links)]
+        split = len(entries) > PAGE_LIMIT
+        owner = _split(_by_region(lib, entries, tree), PAGE_LIMIT)[1] if split else {}
+        links.append([(RegionSlice(g, owner[r.key]), f"r-{r.key}") if r.key in owner
+                      else (g, "" if split else f"r-{r.key}") for r in columns])
+    rows = [(g, [(n, *t) for n, t in zip(counts, targets)], total) for (g, counts, total), targets in zip(rows, links)]
     return Page(COMPARE, "compare.html", "各地面向不同人群的措施对比", {
         "columns": columns, "rows": rows, "max": max((n for _g, _c, n in rows), default=0),
     }, search_body=False)

@@ -171,6 +171,7 @@ def test_long_group_lists_split_by_region_and_every_measure_stays_reachable(tmp_
     from site_builder.build import Paths, build
     root = Path(__file__).resolve().parents[2]
     monkeypatch.setattr(routes, "PAGE_LIMIT", 10)
+    monkeypatch.setattr(routes, "COMPARE_COLUMNS", 2)  # and the comparison goes by province
     out = tmp_path / "out"
     build(Paths(root / "seeds", root / "content", out, root / "templates"), index=False)
     main = cards(out, "groups/migrant-workers/index.html")
@@ -185,6 +186,8 @@ def test_long_group_lists_split_by_region_and_every_measure_stays_reachable(tmp_
         reached += [c["href"].split("plans/", 1)[1] for c in page.cards]
     want = sorted(i.replace("#", "/index.html#") for i, m in measures.items() if "migrant-workers" in m["groups"])
     assert sorted(reached) == want
+    compare = (out / "compare/index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<th scope="col">([^<]+)</th>', compare)[1:-1] == ["广东省", "浙江省", "甘肃省", "贵州省", "辽宁省"]
     # Every link and anchor still resolves, the comparison table's included.
     from site_builder.audit import audit_site
     assert [str(f) for f in audit_site(out, 300 * 1024)] == []
