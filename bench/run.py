@@ -2,7 +2,7 @@
 
 Run from the project root (after ./dev test or ./dev serve has made .venv):
     .venv/bin/python bench/run.py                 # N = 5 (the seeds) and 300
-    .venv/bin/python bench/run.py --n 3000        # the national-scale run (many minutes)
+    .venv/bin/python bench/run.py --n 3000        # the national-scale run (25–45 min on 2 cores)
     .venv/bin/python bench/run.py --n 5 300 3000 --no-mkdocs --no-hugo
 
 How it measures (Linux):
@@ -17,8 +17,8 @@ How it measures (Linux):
   does so), which gives Pagefind's own wall time, CPU time and peak RSS apart.
 - Builds start from an empty output folder ("cold": no output to reuse; Python's bytecode and
   jieba's dictionary cache are warm, as on any machine that has built once). "Edit one plan"
-  appends a sentence to one item of one plan and builds again into the existing output — with
-  no incremental build yet, that is a full rebuild.
+  inserts a sentence in the middle of the first plan file and builds again into the existing
+  output — with no incremental build yet, that is a full rebuild.
 - MkDocs (plain: default theme and its English search) runs from its own venv in
   bench/.venv-mkdocs, created on first use; Hugo is Debian's package (installed with apt-get when
   running as root, else skipped with a notice), followed by the same Pagefind (extended) binary
@@ -367,7 +367,7 @@ def hugo_run(md: Path, work: Path) -> tuple[Run, Run, Run] | None:
 # ------------------------------------------------------------------ report
 
 def print_table(n: int, runs: list[Run]) -> None:
-    print(f"\n  {'':<24}{'wall s':>8}{'CPU s':>8}{'peak RSS MB':>13}{'pages':>8}{'output MB':>11}{'load':>6}"
+    print(f"\n  {'':<24}{'wall s':>8}{'CPU s':>8}{'peak RSS MiB':>13}{'pages':>8}{'output MB':>11}{'load':>6}"
           "  largest HTML page")
     for r in runs:
         largest = f"{r.largest_kb:,.0f} KB  {r.largest}" if r.largest else ""
