@@ -15,8 +15,9 @@ How it measures (Linux):
   /proc/self/status at the end). Pagefind, which the Python API starts as a child binary, is
   started through bench/measure.py too (PAGEFIND_BINARY_PATH points at a two-line script that
   does so), which gives Pagefind's own wall time, CPU time and peak RSS apart.
-- Builds start from an empty output folder ("cold": no output to reuse; Python's bytecode and
-  jieba's dictionary cache are warm, as on any machine that has built once). "Edit one plan"
+- Builds run in the work folder and start from an empty output folder and no build cache
+  ("cold": no output or .cache/ to reuse; Python's bytecode and jieba's dictionary cache are
+  warm, as on any machine that has built once). "Edit one plan"
   inserts a sentence in the middle of the first plan file and builds again into the existing
   output — with no incremental build yet, that is a full rebuild.
 - MkDocs (plain: default theme and its English search) runs from its own venv in
@@ -192,7 +193,9 @@ def site_builder_run(seeds: Path, site: Path, work: Path, label: str) -> tuple[R
     env = dict(os.environ, PAGEFIND_BINARY_PATH=str(pagefind_wrapper(work, pf_figures)))
     cmd = [sys.executable, "-c", HARNESS, str(figures), "build", "--seeds", str(seeds), "--out", str(site),
            "--content", str(ROOT / "content"), "--templates", str(ROOT / "templates")]
-    code, wall, cpu, _rss = measure(cmd, log, cwd=ROOT, env=env)
+    # Run in the work folder: a build cache kept in the working folder (.cache/) is then the
+    # benchmark's own, never the developer's, and a cold build can start without one.
+    code, wall, cpu, _rss = measure(cmd, log, cwd=work, env=env)
     if code != 0 or not figures.exists():
         raise SystemExit(f"site_builder failed ({code}); see {log}:\n{tail(log)}")
     h = json.loads(figures.read_text())
@@ -423,6 +426,7 @@ def bench(n: int, args) -> dict:
 
     def cold():
         shutil.rmtree(site, ignore_errors=True)
+        shutil.rmtree(work / ".cache", ignore_errors=True)
         return site_builder_run(seeds, site, work, "site_builder")
 
     own, pagefind, raw = fastest(args.repeat, cold, key=lambda got: got[0])
