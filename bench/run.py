@@ -2,7 +2,7 @@
 
 Run from the project root (after ./dev test or ./dev serve has made .venv):
     .venv/bin/python bench/run.py                 # N = 5 (the seeds) and 300
-    .venv/bin/python bench/run.py --n 3000        # the national-scale run (many minutes)
+    .venv/bin/python bench/run.py --n 3000        # the national-scale run (25–45 min on 2 cores)
     .venv/bin/python bench/run.py --n 5 300 3000 --no-mkdocs --no-hugo
 
 How it measures (Linux):
@@ -15,10 +15,11 @@ How it measures (Linux):
   /proc/self/status at the end). Pagefind, which the Python API starts as a child binary, is
   started through bench/measure.py too (PAGEFIND_BINARY_PATH points at a two-line script that
   does so), which gives Pagefind's own wall time, CPU time and peak RSS apart.
-- Builds start from an empty output folder ("cold": no output to reuse; Python's bytecode and
-  jieba's dictionary cache are warm, as on any machine that has built once). "Edit one plan"
-  appends a sentence to one item of one plan and builds again into the existing output — with
-  no incremental build yet, that is a full rebuild.
+- Builds run in the work folder and start from an empty output folder and no build cache
+  ("cold": no output or .cache/ to reuse; Python's bytecode and jieba's dictionary cache are
+  warm, as on any machine that has built once). "Edit one plan"
+  inserts a sentence in the middle of the first plan file and builds again into the existing
+  output — with no incremental build yet, that is a full rebuild.
 - MkDocs (plain: default theme and its English search) runs from its own venv in
   bench/.venv-mkdocs, created on first use; Hugo is Debian's package (installed with apt-get when
   running as root, else skipped with a notice), followed by the same Pagefind (extended) binary
@@ -192,7 +193,9 @@ def site_builder_run(seeds: Path, site: Path, work: Path, label: str) -> tuple[R
     env = dict(os.environ, PAGEFIND_BINARY_PATH=str(pagefind_wrapper(work, pf_figures)))
     cmd = [sys.executable, "-c", HARNESS, str(figures), "build", "--seeds", str(seeds), "--out", str(site),
            "--content", str(ROOT / "content"), "--templates", str(ROOT / "templates")]
-    code, wall, cpu, _rss = measure(cmd, log, cwd=ROOT, env=env)
+    # Run in the work folder: a build cache kept in the working folder (.cache/) is then the
+    # benchmark's own, never the developer's, and a cold build can start without one.
+    code, wall, cpu, _rss = measure(cmd, log, cwd=work, env=env)
     if code != 0 or not figures.exists():
         raise SystemExit(f"site_builder failed ({code}); see {log}:\n{tail(log)}")
     h = json.loads(figures.read_text())
@@ -367,7 +370,7 @@ def hugo_run(md: Path, work: Path) -> tuple[Run, Run, Run] | None:
 # ------------------------------------------------------------------ report
 
 def print_table(n: int, runs: list[Run]) -> None:
-    print(f"\n  {'':<24}{'wall s':>8}{'CPU s':>8}{'peak RSS MB':>13}{'pages':>8}{'output MB':>11}{'load':>6}"
+    print(f"\n  {'':<24}{'wall s':>8}{'CPU s':>8}{'peak RSS MiB':>13}{'pages':>8}{'output MB':>11}{'load':>6}"
           "  largest HTML page")
     for r in runs:
         largest = f"{r.largest_kb:,.0f} KB  {r.largest}" if r.largest else ""
@@ -423,6 +426,7 @@ def bench(n: int, args) -> dict:
 
     def cold():
         shutil.rmtree(site, ignore_errors=True)
+        shutil.rmtree(work / ".cache", ignore_errors=True)
         return site_builder_run(seeds, site, work, "site_builder")
 
     own, pagefind, raw = fastest(args.repeat, cold, key=lambda got: got[0])
