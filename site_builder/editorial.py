@@ -30,8 +30,14 @@ class Correction:
     """One of PLAN_FIELDS."""
     value: object
     """The corrected value, already checked (str, list of str, or (first, last) years)."""
-    where: str
-    """``content/corrections/x.toml:3``, for messages and the build summary."""
+    file: str
+    """The editor's file as shown in messages (``content/corrections/x.toml``)."""
+    line: int | None
+    """Its line, when found."""
+
+    @property
+    def where(self) -> str:
+        return _where(self.file, self.line)
 
 
 @dataclass(frozen=True)
@@ -46,8 +52,14 @@ class Override:
     """Group slugs the measure never gets."""
     note: str
     """Why, in the editor's words (shown in the build summary)."""
-    where: str
-    """``content/overrides.toml:12``."""
+    file: str
+    """The editor's file as shown in messages (``content/overrides.toml``)."""
+    line: int | None
+    """Its line, when found."""
+
+    @property
+    def where(self) -> str:
+        return _where(self.file, self.line)
 
 
 @dataclass(frozen=True)
@@ -63,6 +75,10 @@ class Edit:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.target}：{self.change}"
+
+
+def _where(file: str, line: int | None) -> str:
+    return f"{file}:{line}" if line else file
 
 
 def _line_of(text: str, pattern: str, after: int = 0) -> int | None:
@@ -105,12 +121,11 @@ def load_corrections(content: Path, display_root: str, lex: Lexicon, report: Rep
                 continue
             for key, value in fields_.items():
                 line = _line_of(text, rf"{re.escape(key)}\s*=", tline or 0)
-                where = f"{display}:{line}" if line else display
                 checked = _check_field(key, value, lex)
                 if isinstance(checked, _Problem):
                     report.add(display, line, "error", f"{key}：{checked.message}，本项更正未采用", checked.hint)
                     continue
-                out.append(Correction(path.stem, int(m.group(1)), key, checked, where))
+                out.append(Correction(path.stem, int(m.group(1)), key, checked, display, line))
     return tuple(out)
 
 
@@ -195,15 +210,13 @@ def correct(plans: list[Plan], corrections: tuple[Correction, ...], report: Repo
     edits: list[Edit] = []
     for c in corrections:
         if len(sources.get(c.seed, ())) > 1:
-            path, _, line = c.where.rpartition(":")
-            report.add(path if line.isdigit() else c.where, int(line) if line.isdigit() else None, "error",
+            report.add(c.file, c.line, "error",
                        f"有多个源文件都叫 {c.seed}（{'、'.join(sorted(sources[c.seed]))}），不知道更正哪一个，更正未采用",
                        "给其中一个源文件改名")
             continue
         seed_plans = by_seed.get(c.seed, [])
         if not 1 <= c.plan <= len(seed_plans):
-            path, _, line = c.where.rpartition(":")
-            report.add(path if line.isdigit() else c.where, int(line) if line.isdigit() else None, "error",
+            report.add(c.file, c.line, "error",
                        f"没有对应的方案：{c.seed} 中第 {c.plan} 个方案，更正未采用",
                        f"文件名应与 seeds/ 中的文件同名；该文件有 {len(seed_plans)} 个方案")
             continue
@@ -267,7 +280,6 @@ def load_overrides(content: Path, display_root: str, lex: Lexicon, report: Repor
     for row in rows:
         line = _line_of(text, r"\[\[\s*override\s*\]\]", after + 1)
         after = line or after
-        where = f"{display}:{line}" if line else display
         problems = []
         unknown = set(row) - {"measure", "add", "remove", "note"}
         if unknown:
@@ -291,5 +303,5 @@ def load_overrides(content: Path, display_root: str, lex: Lexicon, report: Repor
         if problems:
             report.add(display, line, "error", "；".join(problems) + "，本条未采用", "人群 slug 见 content/groups.toml")
             continue
-        out.append(Override(measure, lists["add"], lists["remove"], str(row.get("note", "")), where))
+        out.append(Override(measure, lists["add"], lists["remove"], str(row.get("note", "")), display, line))
     return tuple(out)

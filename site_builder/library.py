@@ -183,8 +183,7 @@ def _override(by_plan: dict[str, tuple[Entry, ...]], overrides: tuple[Override, 
     for o in overrides:
         e = changed.get(o.measure) or index.get(o.measure)
         if e is None:
-            path, _, line = o.where.rpartition(":")
-            report.add(path, int(line) if line.isdigit() else None, "warning", f"找不到条目 {o.measure}，本条未采用",
+            report.add(o.file, o.line, "warning", f"找不到条目 {o.measure}，本条未采用",
                        "条目编号见 data/measures.json 的 id；方案改名或改地区后编号会变")
             continue
         before = [t.slug for t in e.tags]
