@@ -110,6 +110,8 @@ def pages(lib: Library, lex: Lexicon, config: Config) -> list[Page]:
     children = _children(lib)
     tree = _region_tree(lib, children)
     dep_of = {name: lex.department(name) for name in lib.by_department}
+    group_of = {g.slug: g for g in lex.groups}
+    group_order = [g.slug for g in lex.groups]
     out = [
         Page(HOME, "home.html", config.title, {
             "groups": [(g, len(lib.by_group.get(g.slug, ()))) for g in groups],
@@ -126,17 +128,19 @@ def pages(lib: Library, lex: Lexicon, config: Config) -> list[Page]:
         out.append(Page(url_for(plan), "plan.html", plan.title, {
             "plan": plan, "tags": lib.tags_of(plan),
             "regions": [lib.regions[k] for k in lib.region_of_plan[plan.id]],
-            "groups": sorted({t.slug for e in entries for t in e.tags}, key=[g.slug for g in lex.groups].index),
-            "group_of": {g.slug: g for g in lex.groups},
+            "groups": sorted({t.slug for e in entries for t in e.tags}, key=group_order.index),
+            "group_of": group_of,
             "same_parent": _same_parent(lib, plan),
             "dep_of": dep_of, "policy_of": {c: Policy(c) for c in plan.cites},
         }))
+    owners: dict[str, dict[str, RegionNode] | None] = {}
     for group in lex.groups:
-        out.extend(_group_pages(lib, lex, group, tree))
+        group_pages, owners[group.slug] = _group_pages(lib, lex, group, tree)
+        out.extend(group_pages)
     out.extend(_department_pages(lib, lex, tree))
     out.extend(_policy_pages(lib))
     out.extend(_amount_pages(lib, lex))
-    out.append(_compare_page(lib, lex, tree))
+    out.append(_compare_page(lib, lex, tree, owners))
     for region in lib.regions.values():
         out.append(Page(url_for(region), "region.html", f"{region.full_name}的居民增收政策", {
             "region": region, "plans": lib.plans_by_region[region.key], "children": children.get(region.key, []),
@@ -166,14 +170,16 @@ def _region_tree(lib: Library, children) -> list[tuple[RegionNode, int, int]]:
     return out
 
 
-def _group_pages(lib: Library, lex: Lexicon, group: Group, tree) -> list[Page]:
-    """A group's page and one static page per kind of help it has (the filters work without script)."""
+def _group_pages(lib: Library, lex: Lexicon, group: Group, tree) -> tuple[list[Page], dict[str, RegionNode] | None]:
+    """A group's page and one static page per kind of help it has (the filters work without script),
+    and, when the group's page is split by region, which part holds each region (else None)."""
     entries = lib.by_group.get(group.slug, ())
     types = [(t, sum(1 for e in entries if t.slug in e.benefits)) for t in lex.benefit_types]
     types = [(t, n, GroupView(group, t)) for t, n in types if n]
     views: list[tuple[Any, BenefitType | None, tuple[Entry, ...]]] = [(group, None, entries)]
     views += [(view, t, tuple(e for e in entries if t.slug in e.benefits)) for t, _, view in types]
     out = []
+    whole: dict[str, RegionNode] | None = None
     for target, benefit, shown in views:
         title = f"{group.name}可以享受的政策" + (f"：{benefit.name}" if benefit else "")
         sections = _by_region(lib, shown, tree)
@@ -186,6 +192,8 @@ def _group_pages(lib: Library, lex: Lexicon, group: Group, tree) -> list[Page]:
             continue
         # Too long for one page: the page lists regions with counts, each region's part its own page.
         parts, owner = _split(sections, PAGE_LIMIT)
+        if benefit is None:
+            whole = owner
         overview = [(r, d, n, [], RegionSlice(target, owner[r.key]) if r.key in owner else None)
                     for r, d, n, _es in sections]
         out.append(Page(url_for(target), "group.html", title, {**context, "sections": overview, "overview": True},
@@ -195,7 +203,7 @@ def _group_pages(lib: Library, lex: Lexicon, group: Group, tree) -> list[Page]:
             out.append(Page(url_for(RegionSlice(target, root)), "group.html", f"{title}（{root.full_name}）", {
                 **context, "part_of": target, "count": sum(len(es) for *_x, es in secs),
                 "sections": [(r, d - base, n, es, None) for r, d, n, es in secs]}, search_body=benefit is None))
-    return out
+    return out, whole
 
 
 def _split(sections, limit: int):
@@ -321,12 +329,11 @@ def _amount_pages(lib: Library, lex: Lexicon) -> list[Page]:
     Amounts in background and goal items are achievements and targets, not help on offer."""
     rows = [(a, e) for e in lib.entries if e.item.kind in TAGGED_KINDS for a in e.item.amounts if a.yuan is not None]
     rows.sort(key=lambda r: (-r[0].yuan, r[1].plan.region.full_name, r[1].id))
-    groups = [(g, AmountsView(g), sum(1 for _a, e in rows if any(t.slug == g.slug for t in e.tags)))
-              for g in lex.groups]
-    groups = [x for x in groups if x[2]]
+    of_group = {g.slug: [(a, e) for a, e in rows if any(t.slug == g.slug for t in e.tags)] for g in lex.groups}
+    groups = [(g, AmountsView(g), len(of_group[g.slug])) for g in lex.groups if of_group[g.slug]]
     group_of = {g.slug: g for g in lex.groups}
     views: list[tuple[Any, Group | None, list]] = [(AMOUNTS, None, rows)]
-    views += [(view, g, [(a, e) for a, e in rows if any(t.slug == g.slug for t in e.tags)]) for g, view, _n in groups]
+    views += [(view, g, of_group[g.slug]) for g, view, _n in groups]
     out = []
     for target, group, shown in views:
         title = "补贴和资金金额一览" + (f"：{group.name}" if group else "")
@@ -345,9 +352,10 @@ COMPARE_COLUMNS = 40
 """More regions than this and the comparison is by province: a table a reader can still scan."""
 
 
-def _compare_page(lib: Library, lex: Lexicon, tree) -> Page:
+def _compare_page(lib: Library, lex: Lexicon, tree, owners: dict[str, dict[str, RegionNode] | None]) -> Page:
     """Groups × regions (the regions plans belong to, or provinces when there are many): how many
-    measures each region has for each group."""
+    measures each region has for each group. ``owners``: per group, the part of its split page
+    holding each region (None when the page is whole), as _group_pages cut it."""
     own = {chain[-1] for chain in lib.region_of_plan.values()}
     columns = [r for r, _d, _n in tree if r.key in own]
     level = -1
@@ -362,15 +370,13 @@ def _compare_page(lib: Library, lex: Lexicon, tree) -> Page:
         rows.append((g, [counts[r.key] for r in columns], sum(counts.values())))
     rows.sort(key=lambda r: (-r[2], lex.groups.index(r[0])))
     # Each cell links to the region on the group page, or on the regional part holding it when the
-    # group page is split (the same cut as _group_pages makes); a region with no part of its own
-    # (too big, no plans of its own) links to the group page's region list.
+    # group page is split; a region with no part of its own (too big, no plans of its own) links to
+    # the group page's region list.
     links = []
     for g, counts, _total in rows:
-        entries = lib.by_group.get(g.slug, ())
-        split = len(entries) > PAGE_LIMIT
-        owner = _split(_by_region(lib, entries, tree), PAGE_LIMIT)[1] if split else {}
-        links.append([(RegionSlice(g, owner[r.key]), f"r-{r.key}") if r.key in owner
-                      else (g, "" if split else f"r-{r.key}") for r in columns])
+        owner = owners.get(g.slug)
+        links.append([(RegionSlice(g, owner[r.key]), f"r-{r.key}") if owner and r.key in owner
+                      else (g, "" if owner is not None else f"r-{r.key}") for r in columns])
     rows = [(g, [(n, *t) for n, t in zip(counts, targets)], total) for (g, counts, total), targets in zip(rows, links)]
     return Page(COMPARE, "compare.html", "各地面向不同人群的措施对比", {
         "columns": columns, "rows": rows, "max": max((n for _g, _c, n in rows), default=0),
