@@ -81,7 +81,7 @@ class Lexicon:
     benefit_types: tuple[BenefitType, ...] = ()
     """Kinds of help, in file order (``content/benefit_types.toml``)."""
     not_people_after: tuple[str, ...] = ()
-    """Tokens that, right after a group word, make it name a place or body (创业园, 实训基地)."""
+    """Tokens that, right after a group word, make it name a body or an industry (协会, 托养), not people."""
 
     def department(self, name: str) -> Department:
         return next(d for d in self.departments if d.name == name)

@@ -45,10 +45,11 @@ class Tagger:
         return words
 
     def spans(self, text: str) -> Counter[str]:
-        """Every run of up to four whole tokens that is not a place or body, with how often it occurs.
+        """Every run of up to four whole tokens that is not a body or industry, with how often it occurs.
 
-        ``农民工创业园`` names a park, not the workers: a run directly followed by a token that starts
-        or ends with a word from ``not_people_after`` (content/tagging.toml: 园, 基地 …) is dropped."""
+        ``残疾人托养`` names an industry, not help for disabled people: a run directly followed by a
+        token that starts or ends with a word from ``not_people_after`` (content/tagging.toml: 托养,
+        协会, 事务 …) is dropped."""
         toks = self.tokens(text)
         after = self.lex.not_people_after
         blocked = [any(t.startswith(a) or t.endswith(a) for a in after) for t in toks[1:]] + [False]
