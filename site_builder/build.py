@@ -63,16 +63,17 @@ def parse_all(paths: Paths, lex: lexicon.Lexicon, report: Report, cache: ParseCa
         display = display_path(path)
         try:
             # Too big to read is read_source's to report; it is not read here either.
-            key = cache.key(path.read_bytes(), display) if path.stat().st_size <= MAX_BYTES else None
+            data = path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
         except OSError:
-            key = None
+            data = None
+        key = cache.key(data, display) if data is not None else None
         cached = cache.get(key) if key else None
         if cached is not None:
             plans.extend(cached[0])
             report.items.extend(cached[1])
             continue
         mine = Report()
-        source = read_source(path, display, mine)
+        source = read_source(path, display, mine, data)
         found = parse_source(source, lex, mine) if source is not None else []
         plans.extend(found)
         report.items.extend(mine.items)

@@ -125,16 +125,18 @@ def _line_endings(text: str, display: str, report: Report) -> None:
                "用编辑器统一为 LF 或 CRLF 后保存")
 
 
-def read_source(path: Path, display: str, report: Report) -> Source | None:
-    """Read one file; report and return None when it cannot be used."""
+def read_source(path: Path, display: str, report: Report, data: bytes | None = None) -> Source | None:
+    """Read one file; report and return None when it cannot be used. ``data``: its bytes when the
+    caller has already read them (at most MAX_BYTES)."""
     try:
-        size = path.stat().st_size
+        size = len(data) if data is not None else path.stat().st_size
         if size > MAX_BYTES:
             report.add(display, None, "error",
                        f"文件有 {size / 1024 / 1024:.1f} MB，超过单个文件 {MAX_BYTES // 1024 // 1024} MB 的上限，已跳过",
                        "检查是否放错了文件；一个方案的纯文本通常不到 200 KB")
             return None
-        data = path.read_bytes()
+        if data is None:
+            data = path.read_bytes()
     except OSError as exc:
         report.add(display, None, "error", f"无法读取文件：{exc.strerror}", "检查文件权限")
         return None
