@@ -8,7 +8,7 @@ import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from .diagnostics import Diagnostic, InputError
+from .diagnostics import Diagnostic, InputError, toml_error_line
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,7 @@ def load(path: Path) -> Config:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        raise InputError(Diagnostic(display, int(m.group(1)) if m else None, "error",
+        raise InputError(Diagnostic(display, toml_error_line(exc), "error",
                                     f"TOML 格式错误：{exc}", "检查引号和等号"))
     known = {f.name: f for f in fields(Config)}
     problems = []

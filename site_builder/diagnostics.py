@@ -73,3 +73,9 @@ def display_path(path: Path) -> str:
         return Path(os.path.relpath(os.path.abspath(path), os.getcwd())).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def toml_error_line(exc: Exception) -> int | None:
+    """The line a ``tomllib.TOMLDecodeError`` names in its message (it has no attribute for it)."""
+    m = re.search(r"line (\d+)", str(exc))
+    return int(m.group(1)) if m else None

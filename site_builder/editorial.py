@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .diagnostics import Report
+from .diagnostics import Report, toml_error_line
 from .lexicon import Lexicon
 from .model import Plan, Region
 from .parse.metadata import find_doc_numbers
@@ -96,8 +96,7 @@ def _read_toml(path: Path, display: str, report: Report) -> tuple[dict, str] | N
     except UnicodeDecodeError:
         report.add(display, None, "error", "不是 UTF-8 文本，已忽略", "用 UTF-8 编码保存")
     except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        report.add(display, int(m.group(1)) if m else None, "error", f"TOML 格式错误，已忽略整个文件：{exc}",
+        report.add(display, toml_error_line(exc), "error", f"TOML 格式错误，已忽略整个文件：{exc}",
                    "检查引号、等号和方括号")
     return None
 

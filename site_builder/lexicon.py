@@ -8,7 +8,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import Diagnostic, InputError
+from .diagnostics import Diagnostic, InputError, toml_error_line
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def _load_toml(path: Path) -> dict:
     except UnicodeDecodeError:
         raise InputError(Diagnostic(str(path), None, "error", "不是 UTF-8 文本", "用 UTF-8 编码保存该文件"))
     except tomllib.TOMLDecodeError as exc:
-        line = _toml_line(str(exc))
+        line = toml_error_line(exc)
         raise InputError(Diagnostic(str(path), line, "error", f"TOML 格式错误：{exc}", "检查引号和括号"))
 
 
@@ -160,10 +160,6 @@ def _word_list(row: dict, key: str, where: tuple[Path, int | None]) -> tuple[str
                                     f'例如 {key} = ["词一", "词二"]'))
     return tuple(w.strip() for w in value)
 
-
-def _toml_line(msg: str) -> int | None:
-    m = re.search(r"line (\d+)", msg)
-    return int(m.group(1)) if m else None
 
 
 def load(content_dir: Path) -> Lexicon:
