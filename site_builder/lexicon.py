@@ -184,11 +184,11 @@ def load(content_dir: Path) -> Lexicon:
         _text(row, "description", where, required=False)
         synonyms = _word_list(row, "synonyms", where)
         weak = _word_list(row, "weak", where)
-        _word_list(row, "exclude", where)
+        exclude = _word_list(row, "exclude", where)
         # A weak word is a synonym too: listing it under weak alone is enough.
         groups.append(Group(slug, row["name"], row.get("description", ""),
                             synonyms + tuple(w for w in weak if w not in synonyms),
-                            _word_list(row, "exclude", where), weak))
+                            exclude, weak))
     dpath = content_dir / "departments.toml"
     d = _load_toml(dpath)
     departments = []
