@@ -29,6 +29,8 @@ def _wait_for_results(page) -> None:
     the page said instead."""
     try:
         page.wait_for_selector("#search-results li", timeout=RESULTS_TIMEOUT_MS)
+        # The list is aria-busy while each plan's matching measures are still being filled in.
+        page.wait_for_selector("#search-results:not([aria-busy])", timeout=RESULTS_TIMEOUT_MS)
     except Exception:
         raise AssertionError(f"no results within {RESULTS_TIMEOUT_MS} ms; "
                              f"status: {page.inner_text('#search-status')!r}") from None
