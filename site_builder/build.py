@@ -17,7 +17,7 @@ from .cache import ParseCache
 from .progress import Progress
 from .tagging import Tagger
 from .read import MAX_BYTES, find_sources, read_source
-from .write import Files, check_output_folder, link_tree, same_files, write_site
+from .write import Files, check_output_folder, discard, link_tree, same_files, staging, write_site
 
 LIVE_RELOAD = "assets/live-reload.js"
 """Written only by ``serve`` builds, so a published site never carries it."""
@@ -80,7 +80,8 @@ def parse_all(paths: Paths, lex: lexicon.Lexicon, report: Report, cache: ParseCa
         if cached is None:
             todo.append((len(done) - 1, path, display, data, key))
     for (i, _, _, _, key), result in zip(todo, progress.over(
-            "读取解析", parallel.run(_parse_seed, [(p, d, b) for _, p, d, b, _ in todo], lex, jobs), len(todo))):
+            "读取解析", parallel.run(_parse_seed, [(p, d, b) for _, p, d, b, _ in todo], (lex, Tagger(lex)), jobs),
+            len(todo))):
         done[i] = result
         if key:
             cache.put(key, *result)
@@ -94,25 +95,16 @@ def parse_all(paths: Paths, lex: lexicon.Lexicon, report: Report, cache: ParseCa
     return plans, facts
 
 
-def _parse_seed(job: tuple[Path, str, bytes | None], lex: lexicon.Lexicon) -> tuple[list[Plan], list, list]:
-    """One seed read, parsed and its items analysed: the unit of work a parse worker does."""
+def _parse_seed(job: tuple[Path, str, bytes | None], shared: tuple[lexicon.Lexicon, Tagger]
+                ) -> tuple[list[Plan], list, list]:
+    """One seed read, parsed and its items analysed: the unit of work a parse worker does (each
+    worker has its own copy of the build's tagger, which remembers the words of texts it cut)."""
     path, display, data = job
+    lex, tagger = shared
     mine = Report()
     source = read_source(path, display, mine, data)
     found = parse_source(source, lex, mine) if source is not None else []
-    tagger = _tagger(lex)
     return found, mine.items, [library.analyse(p, tagger, lex) for p in found]
-
-
-def _tagger(lex: lexicon.Lexicon) -> Tagger:
-    """One tagger per process and vocabulary (it keeps the words of headings it has seen)."""
-    global _TAGGER
-    if _TAGGER is None or _TAGGER.lex is not lex:
-        _TAGGER = Tagger(lex)
-    return _TAGGER
-
-
-_TAGGER: Tagger | None = None
 
 
 def load(paths: Paths, report: Report, cache_dir: Path | None = None,
@@ -132,7 +124,7 @@ def load(paths: Paths, report: Report, cache_dir: Path | None = None,
     plans, corrected = editorial.correct(plans, corrections, report)
     overrides = editorial.load_overrides(paths.content, content, lex, report)
     with progress.step("关联"):
-        lib = library.link(plans, lex, config.today_date(), report, overrides, facts)
+        lib = library.link(plans, lex, config.today_date(), report, overrides, facts, jobs)
     return config, lex, lib, tuple(corrected) + lib.edits
 
 
@@ -150,15 +142,20 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
         raise StrictFailure(report)
     with progress.step("页面列表"):
         pages = routes.pages(lib, lex, config)
-    files = Files()
-    state = _RenderState(render.environment(paths.templates), paths.templates, pages, lib, config, live_reload)
-    batches = [range(i, min(i + RENDER_BATCH, len(pages))) for i in range(0, len(pages), RENDER_BATCH)]
-    rendered = parallel.run(_render_batch, batches, state, jobs)
-    for batch, html in zip(batches, progress.over("生成页面", rendered, len(batches))):
-        for i, data in zip(batch, html):
-            files.add(pages[i].path, data, pages[i].template)
-    with progress.step("其他文件"):
-        site_map = _other_files(files, paths, lib, lex, config, pages, live_reload)
+    files = Files(staging(paths.out))
+    try:
+        env = render.environment(paths.templates)
+        state = _RenderState(env, paths.templates, pages, lib, config, live_reload, render.Cards(env, lib))
+        batches = [range(i, min(i + RENDER_BATCH, len(pages))) for i in range(0, len(pages), RENDER_BATCH)]
+        rendered = parallel.run(_render_batch, batches, state, jobs)
+        for batch, html in zip(batches, progress.over("生成页面", rendered, len(batches))):
+            for i, data in zip(batch, html):
+                files.add(pages[i].path, data, pages[i].template)
+        with progress.step("其他文件"):
+            site_map = _other_files(files, paths, lib, lex, config, pages, live_reload)
+    except BaseException:
+        discard(files)
+        raise
     indexed = 0
 
     def finish(site_dir: Path) -> None:
@@ -188,6 +185,8 @@ class _RenderState:
     lib: library.Library
     config: config_mod.Config
     live_reload: bool
+    cards: render.Cards
+    """Each worker's own (a forked copy): cards it rendered, to reuse."""
 
 
 def _render_batch(batch: range, state: _RenderState) -> list[bytes]:
@@ -195,7 +194,7 @@ def _render_batch(batch: range, state: _RenderState) -> list[bytes]:
     for i in batch:
         page = state.pages[i]
         try:
-            html = render.render(state.env, page, state.lib, state.config, state.live_reload)
+            html = render.render(state.env, page, state.lib, state.config, state.live_reload, state.cards)
         except jinja2.TemplateError as exc:
             raise InputError(render.template_error(exc, state.templates, page)) from None
         out.append(html.encode("utf-8"))

@@ -12,7 +12,7 @@ from .editorial import Edit, Override
 from .lexicon import Lexicon
 from .model import Item, Plan, Section
 from . import related as related_mod
-from .tagging import TAGGED_KINDS, Tag, Tagger
+from .tagging import TAGGED_KINDS, Tag, Tagger, text_of
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def analyse(plan: Plan, tagger: Tagger, lex: Lexicon) -> tuple[Facts, ...]:
     """Facts of every item of the plan, in document order (the order of its entries)."""
     out = []
     for item, path in _walk(plan.body, ()):
-        similar_words = related_mod.words((item.heading or "") + item.text, tagger.tokens) \
+        similar_words = related_mod.words(text_of(item), tagger.tokens) \
             if item.kind in TAGGED_KINDS and item.text else ()
         out.append(Facts(tagger.tag(item, path), _benefits(item, lex), similar_words))
     return tuple(out)
@@ -145,9 +145,9 @@ class Library:
 
 def link(plans: list[Plan], lex: Lexicon, today: dt.date, report: Report,
          overrides: tuple[Override, ...] = (),
-         facts: Mapping[tuple[str, int], tuple[Facts, ...]] | None = None) -> Library:
+         facts: Mapping[tuple[str, int], tuple[Facts, ...]] | None = None, jobs: int = 1) -> Library:
     """``facts``: each plan's item facts by ``facts_key`` as the parse worked them out; a plan
-    without them is analysed here."""
+    without them is analysed here. ``jobs``: processes finding similar measures."""
     plans = _unique_ids(plans, report)
     plans.sort(key=lambda p: (p.region.full_name, p.title, p.id))
     facts = dict(facts or {})
@@ -178,7 +178,7 @@ def link(plans: list[Plan], lex: Lexicon, today: dt.date, report: Report,
                 if not lst or lst[-1] is not e:
                     lst.append(e)
     regions, plans_by_region, region_of_plan = _regions(plans, lex)
-    similar = _related(entries, region_of_plan, words)
+    similar = _related(entries, region_of_plan, words, jobs)
     by_cite: dict[str, list[Plan]] = {}
     for p in plans:
         for c in p.cites:
@@ -198,9 +198,10 @@ def link(plans: list[Plan], lex: Lexicon, today: dt.date, report: Report,
     )
 
 
-def _related(entries, region_of_plan, words) -> dict[str, tuple[tuple[Entry, float], ...]]:
+def _related(entries, region_of_plan, words, jobs: int) -> dict[str, tuple[tuple[Entry, float], ...]]:
     measures = [e for e in entries if e.id in words]
-    found = related_mod.similar([words[e.id] for e in measures], [region_of_plan[e.plan.id][-1] for e in measures])
+    found = related_mod.similar([words[e.id] for e in measures], [region_of_plan[e.plan.id][-1] for e in measures],
+                                jobs)
     return {e.id: tuple((measures[j], cos) for j, cos in hits) for e, hits in zip(measures, found) if hits}
 
 

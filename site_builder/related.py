@@ -1,13 +1,16 @@
 """Similar measures in other regions, by TF-IDF cosine over jieba words, for the "类似措施" links.
 
-Method: each measure becomes a bag of jieba words (two characters or more, minus words common to
-nearly every plan such as 加强 and 完善, which carry no topic). Words are weighted TF-IDF across all
-measures, and vectors are L2-normalised. A measure's candidates are the measures sharing one of its
-eight heaviest words (an inverted index, so the work grows with the corpus, not its square); a text
-copied word for word into many plans is compared once. A
-candidate from the same region is skipped: the point is to show what other places offer. Up to three
+Method: each measure becomes a bag of the jieba words of its heading, text and table cells (the
+cut the tagger made; two characters or more, minus words common to nearly every plan such as 加强
+and 完善, which carry no topic). Words are weighted TF-IDF across all measures, and vectors are
+L2-normalised. A text copied word for word into many plans is one vector. A vector's candidates
+are found through its eight heaviest words (an inverted index keeping, for a word heavy in very
+many texts, the MAX_POSTINGS where it weighs most); the MAX_CANDIDATES sharing the most of those
+words are scored exactly, so the work per measure stays bounded at national scale. A candidate
+from the same region is skipped: the point is to show what other places offer. Up to three
 candidates with cosine ≥ THRESHOLD are kept, best first; below it nothing is shown rather than
-something weakly related.
+something weakly related. At 3,000 synthetic plans the bounds left 98 % of the lists exactly as
+scoring every candidate gave them, in under a third of the time (README, Performance).
 """
 from __future__ import annotations
 
@@ -15,12 +18,19 @@ import math
 import re
 from collections import Counter, defaultdict
 from itertools import islice
+from operator import mul
+
+from . import parallel
 
 THRESHOLD = 0.22
 """Cosine below which two measures are not called related (chosen by reading the pairs; see bench)."""
 TOP_WORDS = 8
 """Heaviest words of a measure used to find candidates."""
 MAX_RELATED = 3
+MAX_POSTINGS = 200
+"""Texts kept per heavy word for finding candidates."""
+MAX_CANDIDATES = 40
+"""Candidates scored per distinct text: those sharing the most heavy words with it."""
 _WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 
 
@@ -48,7 +58,7 @@ def words(text: str, cut) -> tuple[str, ...]:
     return tuple(w for w in cut(text) if _WORD.match(w))
 
 
-def similar(bags: list[tuple[str, ...]], region: list[str]) -> list[list[tuple[int, float]]]:
+def similar(bags: list[tuple[str, ...]], region: list[str], jobs: int = 1) -> list[list[tuple[int, float]]]:
     """For each measure (its ``words``), up to MAX_RELATED (index, cosine) of measures from another region.
 
     Plans copy measures from each other word for word, so each distinct text is compared once and
@@ -57,12 +67,14 @@ def similar(bags: list[tuple[str, ...]], region: list[str]) -> list[list[tuple[i
     number = {b: k for k, b in enumerate(distinct)}
     of = [number[b] for b in bags]
     copies = Counter(of)
-    return related(vectors(distinct, [copies[k] for k in range(len(distinct))]), region, of)
+    return related(vectors(distinct, [copies[k] for k in range(len(distinct))]), region, of, jobs)
 
 
-def related(vecs: list[dict[str, float]], region: list[str], of: list[int] | None = None) -> list[list[tuple[int, float]]]:
+def related(vecs: list[dict[str, float]], region: list[str], of: list[int] | None = None,
+            jobs: int = 1) -> list[list[tuple[int, float]]]:
     """For each measure, up to MAX_RELATED (index, cosine) of measures from another region, best
-    first, ties by index. ``of[i]`` is measure i's vector (default: vector i)."""
+    first, ties by index. ``of[i]`` is measure i's vector (default: vector i); ``jobs``: processes
+    scoring pairs (the result is the same)."""
     of = of if of is not None else list(range(len(vecs)))
     holders: list[list[int]] = [[] for _ in vecs]
     for i, k in enumerate(of):
@@ -74,11 +86,13 @@ def related(vecs: list[dict[str, float]], region: list[str], of: list[int] | Non
         tops.append(top)
         for w in top:
             index[w].append(k)
-    ranked: dict[int, list[tuple[float, int]]] = {}
+    for w, postings in index.items():
+        # A heavy word of very many texts: those where it weighs most stand for it.
+        if len(postings) > MAX_POSTINGS:
+            index[w] = sorted(postings, key=lambda k: (-vecs[k][w], k))[:MAX_POSTINGS]
+    ranked = _ranked(vecs, tops, index, holders, jobs)
     out = []
     for i, k in enumerate(of):
-        if k not in ranked:
-            ranked[k] = _ranked(k, vecs, tops, index, holders)
         mine = region[i]
         hits: list[tuple[int, float]] = []
         for cos, m in ranked[k]:
@@ -91,15 +105,41 @@ def related(vecs: list[dict[str, float]], region: list[str], of: list[int] | Non
     return out
 
 
-def _ranked(k, vecs, tops, index, holders) -> list[tuple[float, int]]:
-    """Vectors sharing a heavy word with vector k whose cosine reaches THRESHOLD, best first."""
-    v = vecs[k]
-    scored = []
-    for m in {m for w in tops[k] for m in index[w]}:
-        other = vecs[m]
-        # fsum: exactly rounded whatever order the set of shared words comes in.
-        cos = math.fsum(v[w] * other[w] for w in v.keys() & other.keys())
-        if cos >= THRESHOLD:
-            scored.append((cos, m))
-    scored.sort(key=lambda s: (-s[0], holders[s[1]][0]))
-    return scored
+def _ranked(vecs, tops, index, holders, jobs: int) -> list[list[tuple[float, int]]]:
+    """For each vector, the vectors scored against it whose cosine reaches THRESHOLD, best first."""
+    chunks = [range(k, min(k + CHUNK, len(vecs))) for k in range(0, len(vecs), CHUNK)]
+    ranked: list[list[tuple[float, int]]] = []
+    for scored in parallel.run(_score, chunks, (vecs, tops, index), jobs):
+        ranked.extend(scored)
+    for scored in ranked:
+        scored.sort(key=lambda s: (-s[0], holders[s[1]][0]))
+    return ranked
+
+
+CHUNK = 128
+"""Vectors a worker scores at a time."""
+
+
+def _score(ks: range, shared) -> list[list[tuple[float, int]]]:
+    """For each k in ``ks``: (cosine, m) of its candidates m that reach THRESHOLD.
+
+    The candidates are the MAX_CANDIDATES vectors sharing the most heavy words with k (ties by
+    index), so the work per measure is bounded however large the corpus and however many plans
+    copy one text."""
+    vecs, tops, index = shared
+    out = []
+    for k in ks:
+        v = vecs[k]
+        get = v.__getitem__
+        common = Counter(m for w in tops[k] for m in index[w])
+        best = sorted(common.items(), key=lambda c: (-c[1], c[0]))[:MAX_CANDIDATES]
+        scored = []
+        for m, _ in best:
+            other = vecs[m]
+            words = v.keys() & other.keys()
+            # fsum: exactly rounded whatever order the set of shared words comes in.
+            cos = math.fsum(map(mul, map(get, words), map(other.__getitem__, words)))
+            if cos >= THRESHOLD:
+                scored.append((cos, m))
+        out.append(scored)
+    return out
