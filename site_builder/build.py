@@ -80,7 +80,7 @@ def parse_all(paths: Paths, lex: lexicon.Lexicon, report: Report, cache: ParseCa
         if cached is None:
             todo.append((len(done) - 1, path, display, data, key))
     for (i, _, _, _, key), result in zip(todo, progress.over(
-            "读取解析", parallel.run(_parse_seed, [(p, d, b) for _, p, d, b, _ in todo], (lex, Tagger(lex)), jobs),
+            "读取解析", parallel.run(_parse_seed, [(p, d, b) for _, p, d, b, _ in todo], (lex, Tagger(lex)), jobs, 4),
             len(todo))):
         done[i] = result
         if key:

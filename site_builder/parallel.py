@@ -33,18 +33,18 @@ def _call(fn: Callable[[T, Any], R], item: T) -> R:
     return fn(item, _shared)
 
 
-def run(fn: Callable[[T, Any], R], items: Sequence[T], shared: Any, jobs: int) -> Iterator[R]:
+def run(fn: Callable[[T, Any], R], items: Sequence[T], shared: Any, jobs: int, chunk: int = 1) -> Iterator[R]:
     """``fn(item, shared)`` for every item, results in the order of ``items``.
 
     With ``jobs`` > 1 the items go to that many forked workers; ``shared`` (the vocabularies, the
     Library) reaches them by fork, never pickled, and only items and results cross the pipe. The
     results are the same either way: workers run the same code on the same values, and order is
-    kept. Where fork is unavailable everything runs here."""
+    kept. ``chunk`` items go to a worker at a time (results come back as whole chunks finish, so
+    make items the unit of progress). Where fork is unavailable everything runs here."""
     if jobs <= 1 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
         for item in items:
             yield fn(item, shared)
         return
     context = multiprocessing.get_context("fork")
-    chunk = max(1, min(64, len(items) // (jobs * 8)))
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=(shared,)) as pool:
         yield from pool.map(_call, [fn] * len(items), items, chunksize=chunk)

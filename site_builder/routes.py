@@ -37,6 +37,8 @@ class RegionSlice:
     """The page it is part of (Group or GroupView)."""
     region: RegionNode
     """The region whose measures (and its sub-regions') it holds."""
+    number: int = 1
+    """Which page of the region's own measures, when they alone are too many for one."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,8 @@ def url_for(obj: Any) -> str:
     if isinstance(obj, Policy):
         return f"policies/{obj.key}/index.html"
     if isinstance(obj, RegionSlice):
-        return posixpath.dirname(url_for(obj.parent)) + f"/r/{obj.region.key}/index.html"
+        more = f"{obj.number}/" if obj.number > 1 else ""
+        return posixpath.dirname(url_for(obj.parent)) + f"/r/{obj.region.key}/{more}index.html"
     if isinstance(obj, AmountsPage):
         return posixpath.dirname(url_for(obj.view)) + f"/page/{obj.number}/index.html"
     if isinstance(obj, AmountsView):
@@ -208,7 +211,7 @@ def _group_pages(lib: Library, lex: Lexicon, group: Group, tree) -> tuple[list[P
         title = f"{group.name}可以享受的政策" + (f"：{benefit.name}" if benefit else "")
         sections = _by_region(lib, shown, tree)
         context = {"group": group, "benefit": benefit, "count": len(shown), "total": len(entries),
-                   "types": types, "part_of": None, "region_count": sum(1 for sec in sections if sec[3]),
+                   "types": types, "part_of": None, "pager": [], "region_count": sum(1 for sec in sections if sec[3]),
                    "overview": False}
         if len(shown) <= PAGE_LIMIT:
             out.append(Page(url_for(target), "group.html", title,
@@ -222,10 +225,12 @@ def _group_pages(lib: Library, lex: Lexicon, group: Group, tree) -> tuple[list[P
                     for r, d, n, _es in sections]
         out.append(Page(url_for(target), "group.html", title, {**context, "sections": overview, "overview": True},
                         search_body=False))
-        for root, secs in parts:
+        for root, secs, number, of in parts:
             base = secs[0][1]
-            out.append(Page(url_for(RegionSlice(target, root)), "group.html", f"{title}（{root.full_name}）", {
+            here = RegionSlice(target, root, number)
+            out.append(Page(url_for(here), "group.html", f"{title}（{root.full_name}{_nth(number, of)}）", {
                 **context, "part_of": target, "count": sum(len(es) for *_x, es in secs),
+                "pager": _pager(target, root, number, of),
                 "sections": [(r, d - base, n, es, None) for r, d, n, es in secs]}, search_body=benefit is None))
     return out, whole
 
@@ -233,8 +238,10 @@ def _group_pages(lib: Library, lex: Lexicon, group: Group, tree) -> tuple[list[P
 def _split(sections, limit: int):
     """Cut region sections (tree order) into the largest subtrees that fit ``limit``; a region
     too big to fit keeps only its own plans' measures on its page and its sub-regions split on.
-    Returns ([(root region, its sections)], {region key: root region of the page holding it})."""
-    parts: list[tuple[RegionNode, list]] = []
+    A region whose own plans alone have more than ``limit`` measures gets pages of ``limit``.
+    Returns ([(root region, its sections, page number, pages)], {region key: root region of the
+    (first) page holding it})."""
+    parts: list[tuple[RegionNode, list, int, int]] = []
     owner: dict[str, RegionNode] = {}
     i = 0
     while i < len(sections):
@@ -243,15 +250,25 @@ def _split(sections, limit: int):
         while j < len(sections) and sections[j][1] > d:
             j += 1
         if n <= limit:
-            parts.append((r, sections[i:j]))
+            parts.append((r, sections[i:j], 1, 1))
             owner.update({s[0].key: r for s in sections[i:j]})
             i = j
         else:
             if es:  # its own plans' measures; with none, it gets no page (its sub-regions do)
-                parts.append((r, [(r, d, len(es), es)]))
+                chunks = [es[k:k + limit] for k in range(0, len(es), limit)]
+                parts += [(r, [(r, d, len(c), c)], number, len(chunks)) for number, c in enumerate(chunks, 1)]
                 owner[r.key] = r
             i += 1
     return parts, owner
+
+
+def _nth(number: int, of: int) -> str:
+    return f"，第 {number} 页" if of > 1 else ""
+
+
+def _pager(parent, region: RegionNode, number: int, of: int) -> list[tuple[int, RegionSlice, bool]]:
+    """(page number, page, whether it is this one) for a region whose own measures take several pages."""
+    return [(n, RegionSlice(parent, region, n), n == number) for n in range(1, of + 1)] if of > 1 else []
 
 
 def _by_region(lib: Library, entries, tree) -> list[tuple[RegionNode, int, int, list[Entry]]]:
@@ -264,7 +281,20 @@ def _by_region(lib: Library, entries, tree) -> list[tuple[RegionNode, int, int, 
         direct.setdefault(chain[-1], []).append(e)
         for key in chain:
             total[key] = total.get(key, 0) + 1
-    return [(r, depth, total[r.key], direct.get(r.key, [])) for r, depth, _n in tree if r.key in total]
+    place = _places(tree)
+    rows = sorted(place[key] for key in total)
+    return [(r, depth, total[r.key], direct.get(r.key, [])) for _i, r, depth in rows]
+
+
+_PLACES: list = [None, {}]
+
+
+def _places(tree) -> dict[str, tuple[int, RegionNode, int]]:
+    """Region key → (position in the tree, region, depth), made once per tree: thousands of lists
+    are cut by region, and walking every region of the country for each was most of the time."""
+    if _PLACES[0] is not tree:
+        _PLACES[:] = [tree, {r.key: (i, r, depth) for i, (r, depth, _n) in enumerate(tree)}]
+    return _PLACES[1]
 
 
 def _same_parent(lib: Library, plan: Plan) -> list[tuple[str, list[Plan]]]:
@@ -280,7 +310,7 @@ def _department_pages(lib: Library, lex: Lexicon, tree) -> list[Page]:
     out = [Page(DEPARTMENTS, "departments.html", "按部门浏览", {"departments": index}, search_body=False)]
     for dep, entries in listed:
         printed = sorted({u.name for e in entries for u in e.item.lead_units + e.item.units if u.canonical == dep.name})
-        context = {"department": dep, "printed": printed, "part_of": None, "overview": []}
+        context = {"department": dep, "printed": printed, "part_of": None, "overview": [], "pager": []}
         if len(entries) <= PAGE_LIMIT:
             out.append(Page(url_for(dep), "department.html", f"{dep.name}负责的政策措施",
                             {**context, **_roles(lib, dep, entries, tree, None)}))
@@ -294,12 +324,12 @@ def _department_pages(lib: Library, lex: Lexicon, tree) -> list[Page]:
             **context, **_roles(lib, dep, (), tree, None), "overview": overview,
             "lead_count": sum(1 for e in entries if _leads(e, dep)),
             "shared_count": sum(1 for e in entries if not _leads(e, dep))}))
-        for root, secs in parts:
-            keys = {r.key for r, *_x in secs}
-            mine = tuple(e for e in entries if lib.region_of_plan[e.plan.id][-1] in keys)
-            out.append(Page(url_for(RegionSlice(dep, root)), "department.html",
-                            f"{dep.name}负责的政策措施（{root.full_name}）",
-                            {**context, **_roles(lib, dep, mine, tree, secs[0][1]), "part_of": dep}))
+        for root, secs, number, of in parts:
+            mine = tuple(e for *_x, es in secs for e in es)
+            out.append(Page(url_for(RegionSlice(dep, root, number)), "department.html",
+                            f"{dep.name}负责的政策措施（{root.full_name}{_nth(number, of)}）",
+                            {**context, **_roles(lib, dep, mine, tree, secs[0][1]), "part_of": dep,
+                             "pager": _pager(dep, root, number, of)}))
     return out
 
 
