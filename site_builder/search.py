@@ -21,7 +21,12 @@ from .diagnostics import Diagnostic, InputError
 # substring match inside one heading or item, whatever either segmenter would have done.
 # bench/search_quality.py measures it; search.js spaces the query by the same rule (spaced()).
 
-LANGUAGE = "zh-cn"
+LANGUAGE = "cmn"
+"""The index's language: Chinese, named by its ISO 639-3 code (Mandarin) because Pagefind 1.5.2 runs
+its word segmenter (jieba) only for zh, ja and th, and the text here comes already split into
+characters: segmenting it again changed no word and took about a third of Pagefind's CPU time
+(bench/pagefind_index.py). The browser loads this index whatever the search page's lang: it is
+the site's only one."""
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 TOKEN = re.compile(rf"[{CJK}]|[^\W_{CJK}]+|\S")
 """One Chinese character, a run of other letters and digits, or any other visible character."""
@@ -152,7 +157,7 @@ def index_site(site_dir: Path) -> int:
             path = folder / r.file
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(r.html(), encoding="utf-8")
-        config = IndexConfig(output_path=str(site_dir / "pagefind"))
+        config = IndexConfig(output_path=str(site_dir / "pagefind"), force_language=LANGUAGE)
         async with PagefindIndex(config=config) as index:
             await index.add_directory(str(folder))
 

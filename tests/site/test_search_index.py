@@ -56,3 +56,20 @@ def test_records_key_every_heading_and_item_by_its_page():
     titled = _Head()
     titled.feed(records[1].html())
     assert titled.meta["titled"] == key and titled.meta["order"] == "00000"
+
+
+def test_pagefind_keeps_each_record_as_search_py_spaced_it(built_site):
+    # The text is already split into characters, so Pagefind must not segment it again (it would
+    # insert zero-width spaces between the characters it shows and spend a third of its time).
+    import gzip
+    import json
+    fragments = []
+    for f in (built_site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(f.read_bytes())
+        assert data.startswith(b"pagefind_dcd"), f
+        fragments.append(json.loads(data[len(b"pagefind_dcd"):]))
+    records = search.records(search.read_offline_index(built_site))
+    assert len(fragments) == len(records)
+    # Pagefind ends a text with "." when it does not end in punctuation already.
+    shown = {fr["content"].removesuffix(".") for fr in fragments}
+    assert shown == {r.content.removesuffix(".") for r in records}
