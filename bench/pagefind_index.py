@@ -35,10 +35,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("site", type=Path)
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--label", default="")
+    ap.add_argument("--language", help="index under this language code instead of search.LANGUAGE "
+                    "(zh-cn: as before, with Pagefind's segmenter)")
     args = ap.parse_args(argv)
     from run import pagefind_wrapper
     from site_builder import search
 
+    if args.language:
+        search.LANGUAGE = args.language
     work = args.site.parent / "pagefind-bench"
     work.mkdir(exist_ok=True)
     figures = work / "pagefind.jsonl"
@@ -54,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         after = resource.getrusage(resource.RUSAGE_SELF)
         pf = [json.loads(line) for line in figures.read_text().splitlines()]
         files, size = folder_size(args.site / "pagefind")
-        row = {"label": args.label, "load": round(load, 2), "total_wall": round(wall, 1),
+        row = {"label": args.label, "language": search.LANGUAGE, "load": round(load, 2), "total_wall": round(wall, 1),
                "python_cpu": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1),
                "pagefind_wall": round(sum(r["wall"] for r in pf), 1),
                "pagefind_cpu": round(sum(r["cpu"] for r in pf), 1),

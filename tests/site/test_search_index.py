@@ -73,3 +73,15 @@ def test_pagefind_keeps_each_record_as_search_py_spaced_it(built_site):
     # Pagefind ends a text with "." when it does not end in punctuation already.
     shown = {fr["content"].removesuffix(".") for fr in fragments}
     assert shown == {r.content.removesuffix(".") for r in records}
+
+
+def test_record_files_hold_each_record_in_its_own_file(tmp_path):
+    data = {"pages": [["index.html", "首页"], ["plans/a/index.html", "方案"]], "groups": [],
+            "parts": [[1, "s-1", "一、总体要求", ""], [1, "m-1-1", "", "支持农民工返乡创业。" * 500]]}
+    records = search.records(data)
+    (tmp_path / "p" / "1").mkdir(parents=True)
+    (tmp_path / "p" / "1" / "s-1.html").write_text("x" * 100_000, encoding="utf-8")  # replaced whole
+    search.write_records(tmp_path, records)
+    written = {p.relative_to(tmp_path).as_posix(): p.read_text(encoding="utf-8")
+               for p in tmp_path.rglob("*.html")}
+    assert written == {r.file: r.html() for r in records}
