@@ -1,9 +1,10 @@
-"""Benchmark: build N plans with site_builder, plain MkDocs and Hugo + Pagefind; print time, memory, output.
+"""Benchmark: build N plans with site_builder, MkDocs (plain and Material) and Hugo + Pagefind; time, memory, output.
 
 Run from the project root (after ./dev test or ./dev serve has made .venv):
     .venv/bin/python bench/run.py                 # N = 5 (the seeds) and 300
     .venv/bin/python bench/run.py --n 3000        # the national-scale run (25–45 min on 2 cores)
-    .venv/bin/python bench/run.py --n 5 300 3000 --no-mkdocs --no-hugo
+    .venv/bin/python bench/run.py --n 5 300 3000 --no-mkdocs --no-material --no-hugo
+    .venv/bin/python bench/run.py --n 3000 --no-site --no-hugo --material-prune   # the others only
 
 How it measures (Linux):
 - Every build runs as a child of bench/measure.py, which waits for it with os.wait4: wall time
@@ -24,6 +25,14 @@ How it measures (Linux):
   bench/.venv-mkdocs, created on first use; Hugo is Debian's package (installed with apt-get when
   running as root, else skipped with a notice), followed by the same Pagefind (extended) binary
   the project uses, over Hugo's output.
+- MkDocs + Material runs from bench/.venv-material (pip install mkdocs-material jieba, created on
+  first use): theme material with language zh, and Material's own search plugin with ``lang: zh``
+  and a separator that splits on U+200B, which is what the plugin puts between the words jieba
+  cuts (Material segments Chinese with jieba at build time whenever jieba is installed).
+  ``--material-prune`` also builds it with the ``navigation.prune`` feature, which leaves out the
+  closed branches of the navigation on every page.
+- ``--no-site`` measures only the other generators; the ratios are then those of MkDocs +
+  Material to the others.
 - Both get the same plans as Markdown: the generator writes them from the recombined outline it
   also lays out as text; for the seeds, the plans site_builder parses are exported.
 
@@ -50,6 +59,7 @@ sys.path.insert(0, str(BENCH))
 import make_corpus  # noqa: E402
 
 MKDOCS_VENV = BENCH / ".venv-mkdocs"
+MATERIAL_VENV = BENCH / ".venv-material"
 
 HARNESS = r"""
 import json, resource, sys
@@ -242,18 +252,77 @@ theme:
 plugins:
   - search
 """
+# Material's own search plugin (built into the theme) segments Chinese with jieba when jieba is
+# installed, joining the words with U+200B. The zh site language gives a separator that splits on
+# U+200B (and on Chinese punctuation); `lang: zh` must be explicit, because the zh translation has
+# no search language and the plugin would fall back to English stemming. The separator is spelled
+# out (the zh default of Material 9.x) so the index splits on U+200B whatever the site language.
+MATERIAL_YML = """site_name: 居民增收政策（MkDocs + Material 对照）
+docs_dir: docs
+site_dir: site
+use_directory_urls: true
+theme:
+  name: material
+  language: zh
+  features: [{features}]
+plugins:
+  - search:
+      lang: zh
+      separator: '[\\s\\u200b\\u3000\\-、。，．？！；]+'
+"""
 
 
-def ensure_mkdocs() -> Path | None:
-    exe = MKDOCS_VENV / "bin" / "mkdocs"
-    if exe.exists():
+@dataclass(frozen=True)
+class MkDocsFlavour:
+    """One MkDocs set-up to compare: its venv, what pip installs there and its mkdocs.yml."""
+
+    label: str
+    venv: Path
+    packages: tuple[str, ...]
+    yml: str
+    note: str
+    folder: str
+
+
+PLAIN_MKDOCS = MkDocsFlavour("MkDocs (plain)", MKDOCS_VENV, ("mkdocs",), MKDOCS_YML,
+                             "default theme, English search", "mkdocs")
+
+
+def material_flavour(prune: bool) -> MkDocsFlavour:
+    """MkDocs + Material with jieba; ``prune`` renders only the open branch of the navigation."""
+    return MkDocsFlavour("MkDocs+Material" + (" (pruned)" if prune else ""), MATERIAL_VENV,
+                         ("mkdocs-material", "jieba"),
+                         MATERIAL_YML.format(features="navigation.prune" if prune else ""),
+                         "Material theme, Chinese search (jieba)" + (", navigation.prune" if prune else ""),
+                         "material-pruned" if prune else "material")
+
+
+VERSIONS = "import importlib.metadata as m, sys; print(', '.join(f'{p} {m.version(p)}' for p in sys.argv[1:]))"
+
+
+def installed_versions(flavour: MkDocsFlavour) -> str | None:
+    """``name version, …`` of mkdocs and the flavour's packages in its venv; None if one is missing."""
+    python = flavour.venv / "bin" / "python"
+    if not python.exists():
+        return None
+    names = dict.fromkeys(("mkdocs", *flavour.packages))
+    got = subprocess.run([str(python), "-c", VERSIONS, *names],
+                         check=False, capture_output=True, text=True)
+    return got.stdout.strip() if got.returncode == 0 else None
+
+
+def ensure_mkdocs(flavour: MkDocsFlavour = PLAIN_MKDOCS) -> Path | None:
+    exe = flavour.venv / "bin" / "mkdocs"
+    # Installed if every package is there (a venv left half-made by an interrupted pip is redone).
+    if exe.exists() and installed_versions(flavour):
         return exe
-    print("  setting up bench/.venv-mkdocs (pip install mkdocs) …", flush=True)
+    packages = " ".join(flavour.packages)
+    print(f"  setting up bench/{flavour.venv.name} (pip install {packages}) …", flush=True)
     try:
-        subprocess.run([sys.executable, "-m", "venv", str(MKDOCS_VENV)], check=True)
-        subprocess.run([str(MKDOCS_VENV / "bin" / "pip"), "install", "-q", "mkdocs"], check=True)
+        subprocess.run([sys.executable, "-m", "venv", str(flavour.venv)], check=True)
+        subprocess.run([str(flavour.venv / "bin" / "pip"), "install", "-q", *flavour.packages], check=True)
     except (subprocess.CalledProcessError, OSError) as exc:
-        print(f"  notice: could not install MkDocs ({exc}); skipping MkDocs")
+        print(f"  notice: could not install {packages} ({exc}); skipping {flavour.label}")
         return None
     return exe if exe.exists() else None
 
@@ -269,22 +338,24 @@ def index_markdown(md: Path) -> str:
     return "\n".join(lines)
 
 
-def mkdocs_run(md: Path, work: Path) -> Run | None:
-    exe = ensure_mkdocs()
+def mkdocs_run(md: Path, work: Path, flavour: MkDocsFlavour = PLAIN_MKDOCS) -> Run | None:
+    """Build the Markdown export with one MkDocs flavour (same docs folder for every flavour)."""
+    exe = ensure_mkdocs(flavour)
     if exe is None:
         return None
-    project = work / "mkdocs"
+    project = work / flavour.folder
     shutil.rmtree(project, ignore_errors=True)
     (project / "docs").mkdir(parents=True)
     shutil.copytree(md, project / "docs" / "plans")
     (project / "docs" / "index.md").write_text(index_markdown(md), encoding="utf-8")
-    (project / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
-    log = work / "mkdocs.log"
+    (project / "mkdocs.yml").write_text(flavour.yml, encoding="utf-8")
+    log = work / f"{flavour.folder}.log"
     code, wall, cpu, rss = measure([str(exe), "build", "-q", "-f", str(project / "mkdocs.yml")], log, cwd=project)
     if code != 0:
-        print(f"  notice: MkDocs failed ({code}); see {log}:\n{tail(log)}")
+        print(f"  notice: {flavour.label} failed ({code}); see {log}:\n{tail(log)}")
         return None
-    return Run("MkDocs (plain)", wall, cpu, rss, note="default theme, English search", **site_stats(project / "site"))
+    return Run(flavour.label, wall, cpu, rss, note=f"{flavour.note}; {installed_versions(flavour)}",
+               **site_stats(project / "site"))
 
 
 # ------------------------------------------------------------------ Hugo + Pagefind
@@ -370,14 +441,14 @@ def hugo_run(md: Path, work: Path) -> tuple[Run, Run, Run] | None:
 # ------------------------------------------------------------------ report
 
 def print_table(n: int, runs: list[Run]) -> None:
-    print(f"\n  {'':<24}{'wall s':>8}{'CPU s':>8}{'peak RSS MiB':>13}{'pages':>8}{'output MB':>11}{'load':>6}"
+    print(f"\n  {'':<26}{'wall s':>8}{'CPU s':>8}{'peak RSS MiB':>13}{'pages':>8}{'output MB':>11}{'load':>6}"
           "  largest HTML page")
     for r in runs:
         largest = f"{r.largest_kb:,.0f} KB  {r.largest}" if r.largest else ""
         pages = f"{r.pages:>8}" if r.pages else f"{'':>8}"
         out = f"{r.output_mb:>11.1f}" if r.output_mb else f"{'':>11}"
         load = f"{r.load:>6.1f}" if r.load else f"{'':>6}"
-        print(f"  {r.tool:<24}{r.wall:>8.1f}{r.cpu:>8.1f}{r.rss_mb:>13.0f}{pages}{out}{load}  {largest}")
+        print(f"  {r.tool:<26}{r.wall:>8.1f}{r.cpu:>8.1f}{r.rss_mb:>13.0f}{pages}{out}{load}  {largest}")
 
 
 def machine() -> str:
@@ -429,11 +500,14 @@ def bench(n: int, args) -> dict:
         shutil.rmtree(work / ".cache", ignore_errors=True)
         return site_builder_run(seeds, site, work, "site_builder")
 
-    own, pagefind, raw = fastest(args.repeat, cold, key=lambda got: got[0])
-    runs = [own] + ([pagefind] if pagefind else [])
-    print(f"  site_builder: {own.note}", flush=True)
     result: dict = {"n": n, "machine": machine(), "seed": args.seed, "repeat": args.repeat}
-    if args.rebuild or (args.rebuild is None and n <= 1000):
+    runs: list[Run] = []
+    own = raw = None
+    if not args.no_site:
+        own, pagefind, raw = fastest(args.repeat, cold, key=lambda got: got[0])
+        runs += [own] + ([pagefind] if pagefind else [])
+        print(f"  site_builder: {own.note}", flush=True)
+    if own and (args.rebuild or (args.rebuild is None and n <= 1000)):
         edited = edit_one_plan(seeds, work)
         again = fastest(args.repeat, lambda: site_builder_run(edited, site, work, "site_builder-edit"),
                         key=lambda got: got[0])[0]
@@ -443,16 +517,28 @@ def bench(n: int, args) -> dict:
     mk = None if args.no_mkdocs else fastest(args.repeat, lambda: mkdocs_run(md, work))
     if mk:
         runs.append(mk)
+    materials = [] if args.no_material else [
+        fastest(args.repeat, lambda f=flavour: mkdocs_run(md, work, f))
+        for flavour in (material_flavour(prune=False),) + ((material_flavour(prune=True),) if args.material_prune else ())]
+    materials = [m for m in materials if m]
+    runs += materials
+    for m in materials:
+        print(f"  {m.tool}: {m.note}", flush=True)
     hg = None if args.no_hugo else fastest(args.repeat, lambda: hugo_run(md, work), key=lambda got: got[2])
     if hg:
         runs += list(hg)
     print_table(n, runs)
-    if mk:
-        print(f"  ratio site_builder / MkDocs (plain):    {own.wall / mk.wall:.2f}")
-    if hg:
-        print(f"  ratio site_builder / (Hugo + Pagefind): {own.wall / hg[2].wall:.2f}")
-    print("  site_builder's largest page of each kind: " + "; ".join(
-        f"{k} {v['kb']:,.0f} KB" for k, v in own.largest_by_kind.items()))
+    # Wall-time ratios of the first build measured (site_builder, else MkDocs+Material) to the others.
+    base = own or (materials[0] if materials else None)
+    others = materials + [r for r in (mk, hg[2] if hg else None) if r]
+    for other in others:
+        if base and other is not base:
+            # The issue's goal: site_builder takes at most half the time of MkDocs + Material.
+            goal = "  (goal: at most 0.50)" if own and materials and other is materials[0] else ""
+            print(f"  ratio {base.tool} / {other.tool}:".ljust(52) + f"{base.wall / other.wall:.2f}{goal}")
+    if own:
+        print("  site_builder's largest page of each kind: " + "; ".join(
+            f"{k} {v['kb']:,.0f} KB" for k, v in own.largest_by_kind.items()))
     for r in runs:
         if r.largest_kb > 300:
             print(f"  note: {r.tool.strip()}: largest page {r.largest_kb:,.0f} KB > 300 KB ({r.largest})")
@@ -464,7 +550,7 @@ def bench(n: int, args) -> dict:
     result["harness"] = raw
     (out / f"results-{n}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     if not args.keep:
-        for folder in ("site", "mkdocs", "hugo"):
+        for folder in ("site", "mkdocs", "material", "material-pruned", "hugo"):
             shutil.rmtree(work / folder, ignore_errors=True)
     return result
 
@@ -474,7 +560,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--n", type=int, nargs="+", default=[5, 300], help="corpus sizes (5 = the seeds); default 5 300")
     p.add_argument("--seed", type=int, default=1, help="corpus seed")
     p.add_argument("--out", type=Path, default=BENCH / "out", help="work folder (default bench/out)")
-    p.add_argument("--no-mkdocs", action="store_true", help="skip MkDocs")
+    p.add_argument("--no-site", action="store_true",
+                   help="skip site_builder (measure only the other generators)")
+    p.add_argument("--no-mkdocs", action="store_true", help="skip plain MkDocs")
+    p.add_argument("--no-material", action="store_true", help="skip MkDocs + Material (Chinese search with jieba)")
+    p.add_argument("--material-prune", action="store_true",
+                   help="also build MkDocs + Material with its navigation.prune feature")
     p.add_argument("--no-hugo", action="store_true", help="skip Hugo + Pagefind")
     p.add_argument("--rebuild", action=argparse.BooleanOptionalAction, default=None,
                    help="also time a rebuild after editing one plan (default: for N <= 1000)")

@@ -12,9 +12,12 @@ from . import editorial, feeds, lexicon, library, offline, opendata, render, rou
 from .diagnostics import Diagnostic, InputError, Report, display_path
 from .model import Plan
 from .parse import parse_source
+from . import parallel
 from .cache import ParseCache
+from .progress import Progress
+from .tagging import Tagger
 from .read import MAX_BYTES, find_sources, read_source
-from .write import Files, check_output_folder, link_tree, same_files, write_site
+from .write import Files, check_output_folder, discard, link_tree, same_files, staging, write_site
 
 LIVE_RELOAD = "assets/live-reload.js"
 """Written only by ``serve`` builds, so a published site never carries it."""
@@ -49,16 +52,21 @@ class Summary:
     """Editors' corrections and overrides that took effect."""
     notices: tuple[str, ...] = ()
     """Things left out on purpose, printed with the summary."""
+    timings: tuple[tuple[str, float], ...] = ()
+    """Each step of the build and its seconds, in order."""
 
 
-def parse_all(paths: Paths, lex: lexicon.Lexicon, report: Report, cache: ParseCache) -> list[Plan]:
-    """Every plan of every seed; a seed whose parse is cached is not read again (its diagnostics
-    are replayed, so a cached build reports exactly what a cold one does)."""
-    plans: list[Plan] = []
+def parse_all(paths: Paths, lex: lexicon.Lexicon, report: Report, cache: ParseCache,
+              progress: Progress, jobs: int = 1) -> tuple[list[Plan], dict]:
+    """Every plan of every seed, and the facts of its items by ``library.facts_key``. A seed whose
+    parse is cached is not read again (its diagnostics are replayed, so a cached build reports
+    exactly what a cold one does); the others are parsed ``jobs`` at a time."""
     sources = find_sources(paths.seeds, report, display_path)
     if not sources:
         report.add(display_path(paths.seeds), None, "warning", "没有找到方案文件（.txt .md .html）",
                    "把方案放进 seeds/ 文件夹")
+    done: list[tuple | None] = []
+    todo: list[tuple[int, Path, str, bytes | None, str | None]] = []
     for path in sources:
         display = display_path(path)
         try:
@@ -68,60 +76,134 @@ def parse_all(paths: Paths, lex: lexicon.Lexicon, report: Report, cache: ParseCa
             data = None
         key = cache.key(data, display) if data is not None else None
         cached = cache.get(key) if key else None
-        if cached is not None:
-            plans.extend(cached[0])
-            report.items.extend(cached[1])
-            continue
-        mine = Report()
-        source = read_source(path, display, mine, data)
-        found = parse_source(source, lex, mine) if source is not None else []
-        plans.extend(found)
-        report.items.extend(mine.items)
+        done.append(cached)
+        if cached is None:
+            todo.append((len(done) - 1, path, display, data, key))
+    for (i, _, _, _, key), result in zip(todo, progress.over(
+            "读取解析", parallel.run(_parse_seed, [(p, d, b) for _, p, d, b, _ in todo], (lex, Tagger(lex)), jobs),
+            len(todo))):
+        done[i] = result
         if key:
-            cache.put(key, found, mine.items)
+            cache.put(key, *result)
     cache.prune()
-    return plans
+    plans: list[Plan] = []
+    facts: dict = {}
+    for found, diagnostics, analysed in done:
+        plans.extend(found)
+        report.items.extend(diagnostics)
+        facts.update((library.facts_key(p), f) for p, f in zip(found, analysed))
+    return plans, facts
 
 
-def load(paths: Paths, report: Report, cache_dir: Path | None = None) -> tuple[config_mod.Config, lexicon.Lexicon, library.Library,
+def _parse_seed(job: tuple[Path, str, bytes | None], shared: tuple[lexicon.Lexicon, Tagger]
+                ) -> tuple[list[Plan], list, list]:
+    """One seed read, parsed and its items analysed: the unit of work a parse worker does (each
+    worker has its own copy of the build's tagger, which remembers the words of texts it cut)."""
+    path, display, data = job
+    lex, tagger = shared
+    mine = Report()
+    source = read_source(path, display, mine, data)
+    found = parse_source(source, lex, mine) if source is not None else []
+    return found, mine.items, [library.analyse(p, tagger, lex) for p in found]
+
+
+def load(paths: Paths, report: Report, cache_dir: Path | None = None,
+         progress: Progress | None = None, jobs: int = 1) -> tuple[config_mod.Config, lexicon.Lexicon, library.Library,
                                                tuple[editorial.Edit, ...]]:
     """Settings, vocabularies and every plan linked into a Library: what build and check share.
 
     Editors' corrections and overrides win over what was parsed; the edits that took effect are
     returned for the summary."""
+    progress = progress or Progress()
     config = config_mod.load(paths.content / "site.toml")
     lex = lexicon.load(paths.content)
     cache = ParseCache(cache_dir, lex)
-    plans = parse_all(paths, lex, report, cache)
+    plans, facts = parse_all(paths, lex, report, cache, progress, jobs)
     content = display_path(paths.content)
     corrections = editorial.load_corrections(paths.content, content, lex, report)
     plans, corrected = editorial.correct(plans, corrections, report)
     overrides = editorial.load_overrides(paths.content, content, lex, report)
-    words = cache.words()
-    lib = library.link(plans, lex, config.today_date(), report, overrides, words)
-    cache.keep_words(words)
+    with progress.step("关联"):
+        lib = library.link(plans, lex, config.today_date(), report, overrides, facts, jobs)
     return config, lex, lib, tuple(corrected) + lib.edits
 
 
 def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: Path | None = None,
-          live_reload: bool = False) -> Summary:
+          live_reload: bool = False, progress: Progress | None = None, jobs: int = 1) -> Summary:
     """``cache_dir`` keeps parses of unchanged seeds between builds; ``live_reload`` (serve only)
-    adds the script that reloads the open page after a rebuild."""
+    adds the script that reloads the open page after a rebuild; ``jobs`` processes parse and
+    render (the site is byte-identical whatever the number)."""
     started = time.perf_counter()
     check_output_folder(paths.out)  # before the work, not after it
     report = Report()
-    config, lex, lib, edits = load(paths, report, cache_dir)
+    progress = progress or Progress()
+    config, lex, lib, edits = load(paths, report, cache_dir, progress, jobs)
     if strict and report.count("error"):
         raise StrictFailure(report)
-    pages = routes.pages(lib, lex, config)
-    env = render.environment(paths.templates)
-    files = Files()
-    for page in pages:
+    with progress.step("页面列表"):
+        pages = routes.pages(lib, lex, config)
+    files = Files(staging(paths.out))
+    try:
+        env = render.environment(paths.templates)
+        state = _RenderState(env, paths.templates, pages, lib, config, live_reload, render.Cards(env, lib))
+        batches = [range(i, min(i + RENDER_BATCH, len(pages))) for i in range(0, len(pages), RENDER_BATCH)]
+        rendered = parallel.run(_render_batch, batches, state, jobs)
+        for batch, html in zip(batches, progress.over("生成页面", rendered, len(batches))):
+            for i, data in zip(batch, html):
+                files.add(pages[i].path, data, pages[i].template)
+        with progress.step("其他文件"):
+            site_map = _other_files(files, paths, lib, lex, config, pages, live_reload)
+    except BaseException:
+        discard(files)
+        raise
+    indexed = 0
+
+    def finish(site_dir: Path) -> None:
+        nonlocal indexed
+        if index:
+            with progress.step("搜索索引"):
+                indexed = _index(site_dir, paths, cache_dir)
+
+    with progress.step("写出"):
+        write_site(files, paths.out, finish)
+    return Summary(len(lib.plans), len(lib.entries), len(pages), len(files), indexed, report,
+                   time.perf_counter() - started, edits, () if site_map else (sitemap.NOTICE,),
+                   tuple(progress.timings))
+
+
+RENDER_BATCH = 32
+"""Pages a render worker takes at a time: few enough to keep both cores busy to the end."""
+
+
+@dataclass(frozen=True)
+class _RenderState:
+    """What every render worker needs, handed over by fork."""
+
+    env: jinja2.Environment
+    templates: Path
+    pages: list[routes.Page]
+    lib: library.Library
+    config: config_mod.Config
+    live_reload: bool
+    cards: render.Cards
+    """Each worker's own (a forked copy): cards it rendered, to reuse."""
+
+
+def _render_batch(batch: range, state: _RenderState) -> list[bytes]:
+    out = []
+    for i in batch:
+        page = state.pages[i]
         try:
-            html = render.render(env, page, lib, config, live_reload)
+            html = render.render(state.env, page, state.lib, state.config, state.live_reload, state.cards)
         except jinja2.TemplateError as exc:
-            raise InputError(render.template_error(exc, paths.templates, page)) from None
-        files.add(page.path, html.encode("utf-8"), page.template)
+            raise InputError(render.template_error(exc, state.templates, page)) from None
+        out.append(html.encode("utf-8"))
+    return out
+
+
+def _other_files(files: Files, paths: Paths, lib, lex, config, pages, live_reload: bool) -> dict[str, bytes]:
+    """Assets, open data, feeds, the offline search index and the sitemap (returned: empty without
+    a base_url)."""
     for asset in sorted((paths.templates / "static").rglob("*")):
         if asset.is_file():
             data = asset.read_bytes()
@@ -139,37 +221,32 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
     site_map = sitemap.files(pages, config)
     for path, data in site_map.items():
         files.add(path, data, "sitemap")
-    indexed = 0
+    return site_map
 
-    def finish(site_dir: Path) -> None:
-        nonlocal indexed
-        if not index:
-            return
-        # Pagefind always indexes everything; when no page changed and neither did the code that
-        # makes the index, the previous index is this site's index, so it is linked in instead.
-        stamp = cache_dir / "search.stamp" if cache_dir else None
-        mark = search.fingerprint(paths.templates)
-        previous = paths.out / "pagefind"
+
+def _index(site_dir: Path, paths: Paths, cache_dir: Path | None) -> int:
+    """Index the staged site; returns the number of pages whose text the index holds."""
+    # Pagefind always indexes everything; when no page changed and neither did the code that
+    # makes the index, the previous index is this site's index, so it is linked in instead.
+    stamp = cache_dir / "search.stamp" if cache_dir else None
+    mark = search.fingerprint(paths.templates)
+    previous = paths.out / "pagefind"
+    try:
+        known_mark, known_count = stamp.read_text(encoding="utf-8").split() if stamp else ("", "0")
+    except (OSError, ValueError):
+        known_mark, known_count = "", "0"
+    if known_mark == mark and previous.is_dir() and same_files(site_dir, paths.out, "**/*.html") \
+            and same_files(site_dir, paths.out, offline.PATH):
+        link_tree(previous, site_dir / "pagefind")
+        return int(known_count)
+    indexed = search.index_site(site_dir)
+    if stamp:
         try:
-            known_mark, known_count = stamp.read_text(encoding="utf-8").split() if stamp else ("", "0")
-        except (OSError, ValueError):
-            known_mark, known_count = "", "0"
-        if known_mark == mark and previous.is_dir() and same_files(site_dir, paths.out, "**/*.html") \
-                and same_files(site_dir, paths.out, offline.PATH):
-            link_tree(previous, site_dir / "pagefind")
-            indexed = int(known_count)
-            return
-        indexed = search.index_site(site_dir)
-        if stamp:
-            try:
-                stamp.parent.mkdir(parents=True, exist_ok=True)
-                stamp.write_text(f"{mark} {indexed}\n", encoding="utf-8")
-            except OSError:
-                pass
-
-    write_site(files, paths.out, finish)
-    return Summary(len(lib.plans), len(lib.entries), len(pages), len(files), indexed, report,
-                   time.perf_counter() - started, edits, () if site_map else (sitemap.NOTICE,))
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            stamp.write_text(f"{mark} {indexed}\n", encoding="utf-8")
+        except OSError:
+            pass
+    return indexed
 
 
 def check(paths: Paths) -> tuple[Report, tuple[editorial.Edit, ...]]:

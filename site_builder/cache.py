@@ -21,24 +21,6 @@ def _ours(path: Path) -> bool:
     return not st.st_mode & 0o022
 
 
-class Words(dict):
-    """Text → jieba words, remembering which texts a build asked for and whether any were new."""
-
-    def __init__(self, *args):
-        super().__init__(*args)
-        self.used: set[str] = set()
-        self.added = False
-
-    def get(self, text, default=None):
-        self.used.add(text)
-        return super().get(text, default)
-
-    def __setitem__(self, text, words):
-        self.used.add(text)
-        self.added = True
-        super().__setitem__(text, words)
-
-
 class ParseCache:
     """One pickle per seed under ``folder``, keyed by a hash of the file's bytes, its display path,
     every source file of the package and the loaded vocabularies, so any change that could change
@@ -57,7 +39,8 @@ class ParseCache:
     def key(self, data: bytes, display: str) -> str:
         return hashlib.sha256(self.fingerprint.encode() + b"\0" + display.encode() + b"\0" + data).hexdigest()
 
-    def get(self, key: str) -> tuple[list[Plan], list[Diagnostic]] | None:
+    def get(self, key: str) -> tuple[list[Plan], list[Diagnostic], list] | None:
+        """The seed's plans, diagnostics and item facts (``library.analyse``), as ``put`` stored them."""
         if self.folder is None:
             return None
         self.used.add(key)
@@ -67,19 +50,20 @@ class ParseCache:
                 return None
             with path.open("rb") as fh:
                 found = pickle.load(fh)  # noqa: S301 - our own file, see the import
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            _plans, _diagnostics, _facts = found  # a file of an older layout misses
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             return None
         self.hits += 1
         return found
 
-    def put(self, key: str, plans: list[Plan], diagnostics: list[Diagnostic]) -> None:
+    def put(self, key: str, plans: list[Plan], diagnostics: list[Diagnostic], facts: list) -> None:
         if self.folder is None:
             return
         self.used.add(key)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             tmp = self.folder / f".{key}.tmp"
-            tmp.write_bytes(pickle.dumps((plans, diagnostics), protocol=pickle.HIGHEST_PROTOCOL))
+            tmp.write_bytes(pickle.dumps((plans, diagnostics, facts), protocol=pickle.HIGHEST_PROTOCOL))
             tmp.replace(self.folder / f"{key}.pickle")
         except OSError:
             pass  # a read-only checkout builds without a cache
@@ -90,29 +74,3 @@ class ParseCache:
         for f in self.folder.glob("*.pickle"):
             if f.stem not in self.used:
                 f.unlink(missing_ok=True)
-
-    def words(self) -> Words:
-        """Texts → jieba words from the last build with the same code and vocabularies."""
-        if self.folder is None:
-            return Words()
-        try:
-            if not _ours(self.folder.parent / "words.pickle"):
-                return Words()
-            with (self.folder.parent / "words.pickle").open("rb") as fh:
-                fingerprint, words = pickle.load(fh)  # noqa: S301 - our own file, see the import
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
-            return Words()
-        return Words(words) if fingerprint == self.fingerprint else Words()
-
-    def keep_words(self, words: Words) -> None:
-        """Save the words of the texts this build used (texts of edited-away items drop out)."""
-        if self.folder is None or (not words.added and len(words.used) == len(words)):
-            return
-        try:
-            self.folder.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.folder.parent / ".words.tmp"
-            kept = {t: words[t] for t in words.used}
-            tmp.write_bytes(pickle.dumps((self.fingerprint, kept), protocol=pickle.HIGHEST_PROTOCOL))
-            tmp.replace(self.folder.parent / "words.pickle")
-        except OSError:
-            pass

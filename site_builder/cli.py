@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import parallel, progress
 from .audit import PAGE_BUDGET, audit_site
 from .build import Paths, StrictFailure, build, check
 from .diagnostics import InputError, Report
@@ -51,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--no-search", action="store_true", help="skip the Pagefind index")
     b.add_argument("--no-cache", action="store_true", help="re-parse every seed and re-index (ignore .cache/)")
     b.add_argument("-v", "--verbose", action="store_true", help="also print info diagnostics")
+    b.add_argument("-j", "--jobs", type=int, default=parallel.cores(), metavar="N",
+                   help="processes that parse and render (default: one per core; the output is the same)")
     s = sub.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on changes")
     _common(s)
     s.add_argument("--port", type=int, default=8000)
@@ -72,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
             # In the working folder (the project), never beside an output that may sit in /tmp where
             # another user could plant a cache file.
             cache = None if args.no_cache else Path(".cache").resolve()
-            summary = build(_paths(args), strict=args.strict, index=not args.no_search, cache_dir=cache)
+            summary = build(_paths(args), strict=args.strict, index=not args.no_search, cache_dir=cache,
+                            progress=progress.terminal(), jobs=args.jobs)
             _print_report(summary.report, args.verbose)
             _print_edits(summary.edits)
             for notice in summary.notices:
@@ -81,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{summary.plans} 个方案，{summary.items} 个条目，{summary.pages} 个页面，"
                   f"{summary.files} 个文件，搜索索引 {summary.indexed} 页；"
                   f"{r.count('error')} 个错误，{r.count('warning')} 个警告；用时 {summary.seconds:.1f} 秒")
+            print("各步用时：" + "，".join(f"{name} {seconds:.1f} 秒" for name, seconds in summary.timings))
             return 0
         if args.command == "check" and args.site:
             return _audit(Path(args.site), args.max_page_kb * 1024)

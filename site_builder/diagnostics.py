@@ -65,6 +65,10 @@ class InputError(Exception):
         super().__init__(str(diagnostic))
         self.diagnostic = diagnostic
 
+    def __reduce__(self):
+        # Raised in a build worker, it crosses back to the main process whole.
+        return type(self), (self.diagnostic,)
+
 
 def display_path(path: Path) -> str:
     """Paths in messages and open data are relative to the working folder when inside it."""

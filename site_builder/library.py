@@ -12,7 +12,7 @@ from .editorial import Edit, Override
 from .lexicon import Lexicon
 from .model import Item, Plan, Section
 from . import related as related_mod
-from .tagging import TAGGED_KINDS, Tag, Tagger
+from .tagging import TAGGED_KINDS, Tag, Tagger, text_of
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,34 @@ class Entry:
     @property
     def id(self) -> str:
         return f"{self.plan.id}#{self.item.anchor}"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What linking learns from one item alone: worked out when its seed is parsed (in parallel, and
+    kept in the parse cache), so an unchanged seed costs nothing to link again."""
+
+    tags: tuple[Tag, ...]
+    """Groups it is for (before editors' overrides)."""
+    benefits: tuple[str, ...]
+    """Slugs of the kinds of help it gives."""
+    words: tuple[str, ...]
+    """Its heading and text cut into words for finding similar measures (empty: not a measure)."""
+
+
+def analyse(plan: Plan, tagger: Tagger, lex: Lexicon) -> tuple[Facts, ...]:
+    """Facts of every item of the plan, in document order (the order of its entries)."""
+    out = []
+    for item, path in _walk(plan.body, ()):
+        similar_words = related_mod.words(text_of(item), tagger.tokens) \
+            if item.kind in TAGGED_KINDS and item.text else ()
+        out.append(Facts(tagger.tag(item, path), _benefits(item, lex), similar_words))
+    return tuple(out)
+
+
+def facts_key(plan: Plan) -> tuple[str, int]:
+    """Which plan a tuple of Facts belongs to, stable across editors' corrections and id changes."""
+    return plan.span.path, plan.span.line
 
 
 @dataclass(frozen=True)
@@ -116,16 +144,27 @@ class Library:
 
 
 def link(plans: list[Plan], lex: Lexicon, today: dt.date, report: Report,
-         overrides: tuple[Override, ...] = (), words: dict[str, tuple[str, ...]] | None = None) -> Library:
-    """``words``: texts already cut into jieba words (kept between builds); filled as it goes."""
+         overrides: tuple[Override, ...] = (),
+         facts: Mapping[tuple[str, int], tuple[Facts, ...]] | None = None, jobs: int = 1) -> Library:
+    """``facts``: each plan's item facts by ``facts_key`` as the parse worked them out; a plan
+    without them is analysed here. ``jobs``: processes finding similar measures."""
     plans = _unique_ids(plans, report)
     plans.sort(key=lambda p: (p.region.full_name, p.title, p.id))
-    tagger = Tagger(lex, words)
-    by_plan: dict[str, tuple[Entry, ...]] = {
-        plan.id: tuple(Entry(plan, item, path, tagger.tag(item, path), _benefits(item, lex))
-                       for item, path in _walk(plan.body, ()))
-        for plan in plans
-    }
+    facts = dict(facts or {})
+    tagger = Tagger(lex)
+    by_plan: dict[str, tuple[Entry, ...]] = {}
+    words: dict[str, tuple[str, ...]] = {}
+    for plan in plans:
+        known = facts.get(facts_key(plan))
+        if known is None:
+            known = analyse(plan, tagger, lex)
+        entries = []
+        for (item, path), f in zip(_walk(plan.body, ()), known, strict=True):
+            e = Entry(plan, item, path, f.tags, f.benefits)
+            entries.append(e)
+            if f.words:
+                words[e.id] = f.words
+        by_plan[plan.id] = tuple(entries)
     by_plan, edits = _override(by_plan, overrides, lex, report)
     entries = [e for plan in plans for e in by_plan[plan.id]]
     by_group: dict[str, list[Entry]] = {g.slug: [] for g in lex.groups}
@@ -139,7 +178,7 @@ def link(plans: list[Plan], lex: Lexicon, today: dt.date, report: Report,
                 if not lst or lst[-1] is not e:
                     lst.append(e)
     regions, plans_by_region, region_of_plan = _regions(plans, lex)
-    similar = _related(entries, region_of_plan, tagger)
+    similar = _related(entries, region_of_plan, words, jobs)
     by_cite: dict[str, list[Plan]] = {}
     for p in plans:
         for c in p.cites:
@@ -159,10 +198,10 @@ def link(plans: list[Plan], lex: Lexicon, today: dt.date, report: Report,
     )
 
 
-def _related(entries, region_of_plan, tagger: Tagger) -> dict[str, tuple[tuple[Entry, float], ...]]:
-    measures = [e for e in entries if e.item.kind in TAGGED_KINDS and e.item.text]
-    vecs = related_mod.vectors([(e.item.heading or "") + e.item.text for e in measures], tagger.tokens)
-    found = related_mod.related(vecs, [region_of_plan[e.plan.id][-1] for e in measures])
+def _related(entries, region_of_plan, words, jobs: int) -> dict[str, tuple[tuple[Entry, float], ...]]:
+    measures = [e for e in entries if e.id in words]
+    found = related_mod.similar([words[e.id] for e in measures], [region_of_plan[e.plan.id][-1] for e in measures],
+                                jobs)
     return {e.id: tuple((measures[j], cos) for j, cos in hits) for e, hits in zip(measures, found) if hits}
 
 

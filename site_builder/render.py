@@ -29,12 +29,61 @@ def environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def render(env: jinja2.Environment, page: Page, lib: Library, config: Config, live_reload: bool = False) -> str:
+def render(env: jinja2.Environment, page: Page, lib: Library, config: Config, live_reload: bool = False,
+           cards: Cards | None = None) -> str:
+    """``cards``: entry cards already rendered by this process in this build, to reuse."""
     def url(target) -> str:
         return relative(page.path, url_for(target))
 
     template = env.get_template(page.template)
-    return template.render(site=config, page=page, url=url, lib=lib, live_reload=live_reload, **page.context)
+    card = (cards or Cards(env, lib)).for_page(page.path, url)
+    return template.render(site=config, page=page, url=url, lib=lib, live_reload=live_reload, card=card,
+                           **page.context)
+
+
+class Cards:
+    """Entry cards (the ``entry_card`` macro), each rendered once and reused by every list page
+    showing it: a measure is on its group's page, on a page per kind of help and on department
+    pages, and card macros were most of the time spent rendering them.
+
+    A card links only into ``plans/``; from a page outside it that link is the way up to the site
+    root and down again, so a card is kept with a mark where the way up goes and the mark is
+    replaced per page. Pages inside ``plans/`` render their cards directly."""
+
+    MARK = "\x00"
+    """Where a card's links go up to the site root (``marked`` below spells it out in Markup)."""
+    LIMIT = 20_000
+    """Cards kept at most (lists go group by group, so recent cards are the ones seen again)."""
+
+    def __init__(self, env: jinja2.Environment, lib: Library):
+        self.env = env
+        self.lib = lib
+        self.kept: dict[tuple[str, str, int], Markup] = {}
+
+    def macro(self, *args) -> Markup:
+        # Looked up when first used, inside a page's rendering, so a broken template is reported
+        # against that page like any other template error.
+        return self.env.get_template("_macros.html").module.entry_card(*args)
+
+    def _marked(self, target) -> str:
+        # Only ever written inside href="…", where escaped text cannot put it.
+        return self.MARK + url_for(target)
+
+    def for_page(self, path: str, url):
+        """``card(entry, group slug, heading level)`` for the page at ``path`` whose links ``url`` makes."""
+        if path.startswith("plans/"):
+            return lambda e, group_slug, level: self.macro(e, self.lib, url, group_slug, level)
+        marked, here = Markup('href="\x00'), Markup('href="') + "../" * path.count("/")
+
+        def card(e, group_slug: str, level: int) -> Markup:
+            key = (e.id, group_slug, level)
+            html = self.kept.get(key)
+            if html is None:
+                if len(self.kept) >= self.LIMIT:
+                    self.kept.clear()
+                html = self.kept[key] = self.macro(e, self.lib, self._marked, group_slug, level)
+            return html.replace(marked, here)
+        return card
 
 
 def template_error(exc: jinja2.TemplateError, templates: Path, page: Page) -> Diagnostic:

@@ -24,6 +24,9 @@ COMPARE = "compare/index.html"
 
 PAGE_LIMIT = 150
 """Most measures one list page shows (about 1 KB each), so a page stays phone-sized at national scale."""
+LIST_LIMIT = 400
+"""Most plans or regions one index page lists (a line each); past it the list goes a level down the
+region tree, each region's page carrying the rest."""
 
 
 @dataclass(frozen=True)
@@ -84,8 +87,18 @@ def url_for(obj: Any) -> str:
 def relative(from_page: str, target: str) -> str:
     """A link from one page to another that works under any sub-path and from disk."""
     path, _, frag = target.partition("#")
-    base = posixpath.dirname(from_page) or "."
-    rel = posixpath.relpath(path, base) if path else posixpath.basename(from_page)
+    if path:
+        # posixpath.relpath, without the abspath calls that made it a fifth of all rendering time:
+        # both paths are already normalised and relative to the site root.
+        base, parts = from_page.split("/")[:-1], path.split("/")
+        same = 0
+        for a, b in zip(base, parts):
+            if a != b:
+                break
+            same += 1
+        rel = "/".join([".."] * (len(base) - same) + parts[same:]) or "."
+    else:
+        rel = posixpath.basename(from_page)
     return rel + (f"#{frag}" if frag else "")
 
 
@@ -119,8 +132,14 @@ def pages(lib: Library, lex: Lexicon, config: Config) -> list[Page]:
             "item_count": len(lib.entries),
         }, search_body=False),
         Page(SEARCH, "search.html", "搜索", {"groups": groups, "regions": children[None]}, search_body=False),
-        Page(PLANS, "plans.html", "全部方案", {"plans": lib.plans}, search_body=False),
-        Page(REGIONS, "regions.html", "按地区浏览", {"tree": tree}, search_body=False),
+        Page(PLANS, "plans.html", "全部方案", {
+            "plans": lib.plans if len(lib.plans) <= LIST_LIMIT else (),
+            "regions": [(r, n) for r, depth, n in tree if depth == 0],
+        }, search_body=False),
+        Page(REGIONS, "regions.html", "按地区浏览", {
+            "tree": tree if len(tree) <= LIST_LIMIT else [row for row in tree if row[1] <= 1],
+            "pruned": len(tree) > LIST_LIMIT,
+        }, search_body=False),
         Page(NOT_FOUND, "404.html", "页面不存在", {}, search_body=False),
     ]
     for plan in lib.plans:
@@ -142,8 +161,13 @@ def pages(lib: Library, lex: Lexicon, config: Config) -> list[Page]:
     out.extend(_amount_pages(lib, lex))
     out.append(_compare_page(lib, lex, tree, owners))
     for region in lib.regions.values():
+        plans = lib.plans_by_region[region.key]
+        kids = children.get(region.key, [])
         out.append(Page(url_for(region), "region.html", f"{region.full_name}的居民增收政策", {
-            "region": region, "plans": lib.plans_by_region[region.key], "children": children.get(region.key, []),
+            "region": region, "total": len(plans),
+            "plans": plans if len(plans) <= LIST_LIMIT or not kids
+            else tuple(p for p in plans if lib.region_of_plan[p.id][-1] == region.key),
+            "children": [(c, len(lib.plans_by_region.get(c.key, ()))) for c in kids],
             "parent": lib.regions.get(region.parent) if region.parent else None,
         }))
     return out

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import parallel, progress
 from .build import Paths, StrictFailure, build
 from .diagnostics import InputError
 
@@ -26,7 +27,7 @@ class BuildState:
 
 def rebuild(paths: Paths, state: BuildState, cache_dir: Path | None) -> None:
     try:
-        s = build(paths, cache_dir=cache_dir, live_reload=True)
+        s = build(paths, cache_dir=cache_dir, live_reload=True, progress=progress.terminal(), jobs=parallel.cores())
     except InputError as exc:
         state.error = str(exc.diagnostic)
         print(f"生成失败，继续提供上一次的网站：{exc.diagnostic}", flush=True)

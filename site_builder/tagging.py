@@ -23,6 +23,12 @@ class Tag:
     ``override`` when an editor added it."""
 
 
+def text_of(item: Item) -> str:
+    """What is read of an item: its heading, text and table cells (cut by jieba once, for tagging
+    and for finding similar measures)."""
+    return "。".join(x for x in (item.heading or "", item.text, *item.table) if x)
+
+
 class Tagger:
     """Matches group synonyms against jieba tokens so 渔业 never means 渔民 and 农民…工作 never
     means 农民工: a synonym counts only as a whole token or a run of whole tokens."""
@@ -34,6 +40,8 @@ class Tagger:
         self._jieba = None
         self.known = known if known is not None else {}
         self.max_len = max((len(s) for g in lex.groups for s in g.synonyms), default=1)
+        self._synonyms = frozenset(s for g in lex.groups for s in g.synonyms)
+        self._blocking: dict[str, bool] = {}
         self._heading_hits: dict[str, dict[str, tuple[str, ...]]] = {}
 
     def tokens(self, text: str) -> tuple[str, ...]:
@@ -45,24 +53,33 @@ class Tagger:
         return words
 
     def spans(self, text: str) -> Counter[str]:
-        """Every run of up to four whole tokens that is not a body or industry, with how often it occurs.
+        """Every run of up to four whole tokens that is a group synonym and not a body or industry,
+        with how often it occurs.
 
         ``残疾人托养`` names an industry, not help for disabled people: a run directly followed by a
         token that starts or ends with a word from ``not_people_after`` (content/tagging.toml: 托养,
         协会, 事务 …) is dropped."""
         toks = self.tokens(text)
-        after = self.lex.not_people_after
-        blocked = [any(t.startswith(a) or t.endswith(a) for a in after) for t in toks[1:]] + [False]
+        wanted, longest = self._synonyms, self.max_len
         out: Counter[str] = Counter()
-        for i in range(len(toks)):
+        n = len(toks)
+        for i in range(n):
             joined = ""
-            for j in range(i, min(i + 4, len(toks))):
+            for j in range(i, min(i + 4, n)):
                 joined += toks[j]
-                if len(joined) > self.max_len:
+                if len(joined) > longest:
                     break
-                if not blocked[j]:
+                if joined in wanted and not (j + 1 < n and self._blocks(toks[j + 1])):
                     out[joined] += 1
         return out
+
+    def _blocks(self, token: str) -> bool:
+        """Whether a run followed by ``token`` names a body or an industry (remembered per token)."""
+        known = self._blocking.get(token)
+        if known is None:
+            after = self.lex.not_people_after
+            known = self._blocking[token] = any(token.startswith(a) or token.endswith(a) for a in after)
+        return known
 
     def _hits(self, spans: Counter[str], heading: str | None = None) -> dict[str, tuple[str, ...]]:
         """Group → the synonyms found. Weak synonyms (创业, 职工) are topics as often as people: they
@@ -87,8 +104,7 @@ class Tagger:
         heading's words as evidence."""
         if item.kind not in TAGGED_KINDS:
             return ()
-        text = "。".join(x for x in (item.heading or "", item.text, *item.table) if x)
-        own = self._hits(self.spans(text), item.heading)
+        own = self._hits(self.spans(text_of(item)), item.heading)
         inherited: dict[str, tuple[str, ...]] = {}
         for title in reversed(context):  # the nearest heading's words are the evidence
             if title not in self._heading_hits:

@@ -12,40 +12,69 @@ from .diagnostics import Diagnostic, InputError, display_path
 
 
 class Files:
-    """The site's files in memory, path → bytes; a second file at one path is an error."""
+    """The site's files, path → bytes; a second file at one path is an error.
 
-    def __init__(self) -> None:
+    With a ``root`` (``staging(out_dir)``) each file is written there as it is added, so a national
+    site never sits in memory whole; without one they are kept for ``write_site`` to write."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root
         self._files: dict[str, bytes] = {}
         self._origin: dict[str, str] = {}
+        self._folders: set[Path] = set()
 
     def add(self, path: str, data: bytes, origin: str) -> None:
         if ".." in path.split("/") or path.startswith("/"):
             raise InputError(Diagnostic(origin, None, "error", f"输出路径越界：{path}"))
-        if path in self._files:
+        if path in self._origin:
             raise InputError(Diagnostic(origin, None, "error",
                                         f"两个页面要写到同一路径 {path}（另一个来自 {self._origin[path]}）",
                                         "检查重复的方案或分组 slug"))
-        self._files[path] = data
         self._origin[path] = origin
+        if self.root is None:
+            self._files[path] = data
+            return
+        target = self.root / path
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        target.write_bytes(data)
 
     def items(self):
         return sorted(self._files.items())
 
     def __len__(self) -> int:
-        return len(self._files)
+        return len(self._origin)
+
+
+def staging(out_dir: Path) -> Path:
+    """The folder beside ``out_dir`` a build writes into before swapping it in (not yet created);
+    what killed builds left there is cleaned up first."""
+    out_dir = out_dir.resolve()
+    check_output_folder(out_dir)
+    _clean_up_after_killed_builds(out_dir)
+    return out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
+
+
+def discard(files: Files) -> None:
+    """Remove what a failed build staged."""
+    if files.root is not None:
+        shutil.rmtree(files.root, ignore_errors=True)
 
 
 def write_site(files: Files, out_dir: Path, finish: Callable[[Path], None]) -> None:
-    """Write everything into a temporary folder beside ``out_dir``, run ``finish`` on it (search
-    indexing), then swap it in; a failed or killed build leaves the previous site untouched."""
+    """Write everything into a temporary folder beside ``out_dir`` (or use the one ``files`` was
+    staged in), run ``finish`` on it (search indexing), then swap it in; a failed or killed build
+    leaves the previous site untouched."""
     out_dir = out_dir.resolve()
     check_output_folder(out_dir)
     parent = out_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
-    tmp = parent / f".{out_dir.name}.tmp-{os.getpid()}"
+    tmp = files.root or parent / f".{out_dir.name}.tmp-{os.getpid()}"
     old = parent / f".{out_dir.name}.old-{os.getpid()}"
-    _clean_up_after_killed_builds(out_dir)
+    _clean_up_after_killed_builds(out_dir, keep=tmp)
     try:
+        tmp.mkdir(parents=True, exist_ok=True)
         for path, data in files.items():
             target = tmp / path
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -124,12 +153,14 @@ def check_output_folder(out_dir: Path) -> None:
                                 "用 --out 指定一个新的或空的文件夹"))
 
 
-def _clean_up_after_killed_builds(out_dir: Path) -> None:
-    """Remove temporary folders a killed build left; put back a previous site a build killed
-    between its two renames moved aside (only where the atomic exchange is unavailable)."""
+def _clean_up_after_killed_builds(out_dir: Path, keep: Path | None = None) -> None:
+    """Remove temporary folders a killed build left (not ``keep``, this build's own); put back a
+    previous site a build killed between its two renames moved aside (only where the atomic
+    exchange is unavailable)."""
     parent = out_dir.parent
     for stale in parent.glob(f".{out_dir.name}.tmp-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+        if stale != keep:
+            shutil.rmtree(stale, ignore_errors=True)
     for stale in sorted(parent.glob(f".{out_dir.name}.old-*")):
         if not out_dir.exists():
             stale.rename(out_dir)

@@ -1,6 +1,7 @@
 """Plan metadata from the text: title, issuer, dates, document numbers, period, region."""
 from __future__ import annotations
 
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -149,12 +150,13 @@ class PlaceMentions:
 def place_mentions(text: str, lex: Lexicon) -> PlaceMentions:
     gaz = _gazetteer(lex)
     mentions: Counter[str] = Counter()
-    for name in gaz.names:
-        if name in text:
-            mentions[name] += text.count(name)
-    for name in gaz.short:
-        if name in text:
-            mentions[name] += text.count(name)
+    # Thousands of names against a long text: a name whose first two characters never stand
+    # together in the text is not searched for.
+    pairs = set(map(operator.add, text, text[1:]))
+    for names in (gaz.names, gaz.short):
+        for name in names:
+            if name[:2] in pairs and name in text:
+                mentions[name] += text.count(name)
     level_hint = 3 if re.search(r"[我全本](?:区|县)", text) else 2 if re.search(r"[我全本]市", text) else 1
     return PlaceMentions(MappingProxyType(mentions), level_hint)
 

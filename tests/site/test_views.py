@@ -231,3 +231,43 @@ def test_long_department_lists_split_by_region_and_every_measure_stays_reachable
         reached += found
     want = sorted(i.replace("#", "/index.html#") for i, m in measures.items() if "人力资源和社会保障部门" in m["departments"])
     assert sorted(reached) == want
+
+
+def test_long_plan_and_region_indexes_go_down_the_region_tree_and_reach_every_plan(tmp_path, monkeypatch):
+    """Past LIST_LIMIT the plan index lists provinces and a region page its own plans and its
+    sub-regions with counts; following those links still reaches every plan."""
+    import posixpath
+    from pathlib import Path
+
+    from site_builder import routes
+    from site_builder.build import Paths, build
+    root = Path(__file__).resolve().parents[2]
+    monkeypatch.setattr(routes, "LIST_LIMIT", 2)
+    out = tmp_path / "out"
+    build(Paths(root / "seeds", root / "content", out, root / "templates"), index=False)
+    plans = {p.parent.name for p in (out / "plans").glob("*/index.html")}
+    assert len(plans) > 2
+
+    def links(page: str) -> list[str]:
+        html = (out / page).read_text(encoding="utf-8")
+        main = html.split("<main", 1)[1].split("</main>", 1)[0]
+        return [posixpath.normpath(posixpath.join(posixpath.dirname(page), h))
+                for h in re.findall(r'href="([^"#]+)"', main)]
+
+    index = links("plans/index.html")
+    assert index and all(h.startswith("regions/") for h in index)  # provinces, not plans
+    regions_page = (out / "regions/index.html").read_text(encoding="utf-8")
+    assert "depth-2" not in regions_page and "县级地区见各市的页面" in regions_page
+    seen: list[str] = []
+    todo, visited = list(index), set()
+    while todo:
+        page = todo.pop()
+        if page in visited:
+            continue
+        visited.add(page)
+        for h in links(page):
+            if h.startswith("plans/"):
+                seen.append(h.split("/")[1])
+            elif h.startswith("regions/") and h != "regions/index.html":
+                todo.append(h)
+    assert sorted(set(seen)) == sorted(plans)

@@ -1,5 +1,5 @@
 """Related measures: similar words across regions, never the same region, nothing when weakly similar."""
-from site_builder.related import related, vectors
+from site_builder.related import related, similar, vectors, words
 from site_builder.tagging import Tagger
 
 
@@ -14,7 +14,9 @@ def test_similar_measures_in_other_regions_are_found_and_unrelated_ones_are_not(
         "推进渔港经济区建设，培育水产品精深加工。",                               # F
     ] + [f"第{i}项其他工作，推进机关作风建设和档案数字化。" for i in range(8)]
     regions = ["x", "y", "x", "z", "y", "w"] + ["v"] * 8
-    found = related(vectors(texts, cut), regions)
+    bags = [words(t, cut) for t in texts]
+    found = related(vectors(bags), regions)
+    assert similar(bags, regions) == found
     assert [j for j, _ in found[0]] == [1]          # B, not C from A's own region
     assert found[0][0][1] >= 0.22
     assert found[3] == [] and found[4] == []        # nothing similar enough: nothing shown

@@ -1,0 +1,75 @@
+"""Parallel builds: the same bytes whatever the number of workers; progress drawn only in a terminal."""
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+from site_builder import parallel, progress
+from site_builder.build import Paths, build
+from site_builder.diagnostics import Diagnostic, InputError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_workers_write_the_same_site_as_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)  # five seeds would otherwise parse in-process
+    seeds = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", seeds)
+    one = build(Paths(seeds, ROOT / "content", tmp_path / "one", ROOT / "templates"), index=False, jobs=1)
+    two = build(Paths(seeds, ROOT / "content", tmp_path / "two", ROOT / "templates"), index=False, jobs=2)
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
+    assert [str(d) for d in one.report.sorted()] == [str(d) for d in two.report.sorted()]
+    assert one.pages == two.pages > 100
+
+
+def _fail(item, shared):
+    if item == 5:
+        raise InputError(Diagnostic("seeds/x.txt", 12, "error", "坏了", "修好它"))
+    return item * shared
+
+
+def test_workers_keep_order_and_hand_back_input_errors_whole(monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    assert list(parallel.run(_fail, list(range(5)), 3, 2)) == [0, 3, 6, 9, 12]
+    try:
+        list(parallel.run(_fail, list(range(10)), 3, 2))
+    except InputError as exc:
+        assert str(exc.diagnostic) == str(Diagnostic("seeds/x.txt", 12, "error", "坏了", "修好它"))
+    else:
+        raise AssertionError("the worker's InputError was lost")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_a_progress_bar_is_drawn_in_a_terminal_and_never_in_ci(monkeypatch):
+    monkeypatch.setattr(progress, "DELAY", 0.0)
+    monkeypatch.setattr(progress, "REDRAW", 0.0)
+    monkeypatch.delenv("CI", raising=False)
+    shown = _Terminal()
+    p = progress.Progress(shown)
+    assert list(p.over("生成页面", range(4), 4)) == [0, 1, 2, 3]
+    assert "生成页面 [" in shown.getvalue() and "4/4" in shown.getvalue()
+    assert shown.getvalue().endswith("\r\033[K")  # the bar is wiped when the step ends
+    assert [name for name, _ in p.timings] == ["生成页面"]
+
+    monkeypatch.setenv("CI", "true")
+    quiet = _Terminal()
+    p = progress.Progress(quiet)
+    list(p.over("生成页面", range(4), 4))
+    with p.step("写出"):
+        pass
+    assert quiet.getvalue() == ""
+    assert [name for name, _ in p.timings] == ["生成页面", "写出"]
+
+    monkeypatch.delenv("CI")
+    piped = io.StringIO()  # a log file, not a terminal
+    list(progress.Progress(piped).over("生成页面", range(4), 4))
+    assert piped.getvalue() == ""
