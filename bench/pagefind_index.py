@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
                     "(zh-cn: as before, with Pagefind's segmenter)")
     args = ap.parse_args(argv)
     from run import pagefind_wrapper
+
     from site_builder import search
 
     if args.language:
