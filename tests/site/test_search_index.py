@@ -56,3 +56,32 @@ def test_records_key_every_heading_and_item_by_its_page():
     titled = _Head()
     titled.feed(records[1].html())
     assert titled.meta["titled"] == key and titled.meta["order"] == "00000"
+
+
+def test_pagefind_keeps_each_record_as_search_py_spaced_it(built_site):
+    # The text is already split into characters, so Pagefind must not segment it again (it would
+    # insert zero-width spaces between the characters it shows and spend a third of its time).
+    import gzip
+    import json
+    fragments = []
+    for f in (built_site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(f.read_bytes())
+        assert data.startswith(b"pagefind_dcd"), f
+        fragments.append(json.loads(data[len(b"pagefind_dcd"):]))
+    records = search.records(search.read_offline_index(built_site))
+    assert len(fragments) == len(records)
+    # Pagefind ends a text with "." when it does not end in punctuation already.
+    shown = {fr["content"].removesuffix(".") for fr in fragments}
+    assert shown == {r.content.removesuffix(".") for r in records}
+
+
+def test_record_files_hold_each_record_in_its_own_file(tmp_path):
+    data = {"pages": [["index.html", "首页"], ["plans/a/index.html", "方案"]], "groups": [],
+            "parts": [[1, "s-1", "一、总体要求", ""], [1, "m-1-1", "", "支持农民工返乡创业。" * 500]]}
+    records = search.records(data)
+    (tmp_path / "p" / "1").mkdir(parents=True)
+    (tmp_path / "p" / "1" / "s-1.html").write_text("x" * 100_000, encoding="utf-8")  # replaced whole
+    search.write_records(tmp_path, records)
+    written = {p.relative_to(tmp_path).as_posix(): p.read_text(encoding="utf-8")
+               for p in tmp_path.rglob("*.html")}
+    assert written == {r.file: r.html() for r in records}
