@@ -25,15 +25,18 @@ class Progress:
                          and not os.environ.get("CI"))
         self.timings: list[tuple[str, float]] = []
         self._drawn = False
+        self._inner: list[float] = []
+        """Per open step, the seconds of steps run inside it (reported on their own, not twice)."""
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
         """Time a step that has no count of its own."""
         started = time.perf_counter()
+        self._inner.append(0.0)
         try:
             yield
         finally:
-            self._done(name, started)
+            self._done(name, started, self._inner.pop())
 
     def over(self, name: str, items: Iterable[T], total: int) -> Iterator[T]:
         """Yield ``items``, timing them as one step and drawing ``name [###…] done/total`` as they go."""
@@ -54,8 +57,11 @@ class Progress:
         self.stream.flush()
         self._drawn = True
 
-    def _done(self, name: str, started: float) -> None:
-        self.timings.append((name, time.perf_counter() - started))
+    def _done(self, name: str, started: float, inner: float = 0.0) -> None:
+        took = time.perf_counter() - started
+        self.timings.append((name, took - inner))
+        if self._inner:
+            self._inner[-1] += took
         if self._drawn:
             self.stream.write("\r\033[K")
             self.stream.flush()

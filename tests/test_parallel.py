@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import time
 from pathlib import Path
 
 from site_builder import parallel, progress
@@ -68,6 +69,13 @@ def test_a_progress_bar_is_drawn_in_a_terminal_and_never_in_ci(monkeypatch):
         pass
     assert quiet.getvalue() == ""
     assert [name for name, _ in p.timings] == ["生成页面", "写出"]
+
+    nested = progress.Progress()
+    with nested.step("写出"):
+        with nested.step("搜索索引"):
+            time.sleep(0.05)
+    (inner, t_inner), (outer, t_outer) = nested.timings
+    assert (inner, outer) == ("搜索索引", "写出") and t_inner >= 0.05 > t_outer  # not counted twice
 
     monkeypatch.delenv("CI")
     piped = io.StringIO()  # a log file, not a terminal
