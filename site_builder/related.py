@@ -35,10 +35,10 @@ _WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 
 
 def vectors(bags: list[tuple[str, ...]], copies: list[int] | None = None) -> list[dict[str, float]]:
-    """L2-normalised TF-IDF vectors of texts cut into words (``words``); ``copies[k]``: how many
+    """L2-normalised TF-IDF vectors of texts as ``words`` gives them; ``copies[k]``: how many
     measures have text k (a text many plans copy weighs in the IDF as often)."""
     copies = copies or [1] * len(bags)
-    counted = [Counter(w for w in bag if _WORD.match(w)) for bag in bags]
+    counted = [Counter(bag) for bag in bags]
     df: Counter[str] = Counter()
     for bag, c in zip(counted, copies):
         for w in bag:

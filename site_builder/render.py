@@ -22,6 +22,9 @@ def environment(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.do"],
+        # Each build makes its own environment, so a template never changes under it: no stat of
+        # the template files at every page and every card.
+        auto_reload=False,
     )
     env.filters["highlight"] = highlight
     env.filters["paragraphs"] = paragraphs
@@ -59,11 +62,14 @@ class Cards:
         self.env = env
         self.lib = lib
         self.kept: dict[tuple[str, str, int], Markup] = {}
+        self._entry_card = None
 
     def macro(self, *args) -> Markup:
         # Looked up when first used, inside a page's rendering, so a broken template is reported
         # against that page like any other template error.
-        return self.env.get_template("_macros.html").module.entry_card(*args)
+        if self._entry_card is None:
+            self._entry_card = self.env.get_template("_macros.html").module.entry_card
+        return self._entry_card(*args)
 
     def _marked(self, target) -> str:
         # Only ever written inside href="…", where escaped text cannot put it.

@@ -125,6 +125,7 @@ def pages(lib: Library, lex: Lexicon, config: Config) -> list[Page]:
     groups = sorted(lex.groups, key=lambda g: (-len(lib.by_group.get(g.slug, ())), lex.groups.index(g)))
     children = _children(lib)
     tree = _region_tree(lib, children)
+    places = _places(tree)
     dep_of = {name: lex.department(name) for name in lib.by_department}
     group_of = {g.slug: g for g in lex.groups}
     group_order = [g.slug for g in lex.groups]
@@ -157,9 +158,9 @@ def pages(lib: Library, lex: Lexicon, config: Config) -> list[Page]:
         }))
     owners: dict[str, dict[str, RegionNode] | None] = {}
     for group in lex.groups:
-        group_pages, owners[group.slug] = _group_pages(lib, lex, group, tree)
+        group_pages, owners[group.slug] = _group_pages(lib, lex, group, places)
         out.extend(group_pages)
-    out.extend(_department_pages(lib, lex, tree))
+    out.extend(_department_pages(lib, lex, places))
     out.extend(_policy_pages(lib))
     out.extend(_amount_pages(lib, lex))
     out.append(_compare_page(lib, lex, tree, owners))
@@ -197,7 +198,7 @@ def _region_tree(lib: Library, children) -> list[tuple[RegionNode, int, int]]:
     return out
 
 
-def _group_pages(lib: Library, lex: Lexicon, group: Group, tree) -> tuple[list[Page], dict[str, RegionNode] | None]:
+def _group_pages(lib: Library, lex: Lexicon, group: Group, places) -> tuple[list[Page], dict[str, RegionNode] | None]:
     """A group's page and one static page per kind of help it has (the filters work without script),
     and, when the group's page is split by region, which part holds each region (else None)."""
     entries = lib.by_group.get(group.slug, ())
@@ -209,7 +210,7 @@ def _group_pages(lib: Library, lex: Lexicon, group: Group, tree) -> tuple[list[P
     whole: dict[str, RegionNode] | None = None
     for target, benefit, shown in views:
         title = f"{group.name}可以享受的政策" + (f"：{benefit.name}" if benefit else "")
-        sections = _by_region(lib, shown, tree)
+        sections = _by_region(lib, shown, places)
         context = {"group": group, "benefit": benefit, "count": len(shown), "total": len(entries),
                    "types": types, "part_of": None, "pager": [], "region_count": sum(1 for sec in sections if sec[3]),
                    "overview": False}
@@ -271,7 +272,7 @@ def _pager(parent, region: RegionNode, number: int, of: int) -> list[tuple[int, 
     return [(n, RegionSlice(parent, region, n), n == number) for n in range(1, of + 1)] if of > 1 else []
 
 
-def _by_region(lib: Library, entries, tree) -> list[tuple[RegionNode, int, int, list[Entry]]]:
+def _by_region(lib: Library, entries, places) -> list[tuple[RegionNode, int, int, list[Entry]]]:
     """(region, depth, entries in it and below, entries of its own plans) in region-tree order,
     only regions that have some: province → city → county, as a reader scans them."""
     direct: dict[str, list[Entry]] = {}
@@ -281,20 +282,14 @@ def _by_region(lib: Library, entries, tree) -> list[tuple[RegionNode, int, int, 
         direct.setdefault(chain[-1], []).append(e)
         for key in chain:
             total[key] = total.get(key, 0) + 1
-    place = _places(tree)
-    rows = sorted(place[key] for key in total)
+    rows = sorted(places[key] for key in total)
     return [(r, depth, total[r.key], direct.get(r.key, [])) for _i, r, depth in rows]
 
 
-_PLACES: list = [None, {}]
-
-
 def _places(tree) -> dict[str, tuple[int, RegionNode, int]]:
-    """Region key → (position in the tree, region, depth), made once per tree: thousands of lists
-    are cut by region, and walking every region of the country for each was most of the time."""
-    if _PLACES[0] is not tree:
-        _PLACES[:] = [tree, {r.key: (i, r, depth) for i, (r, depth, _n) in enumerate(tree)}]
-    return _PLACES[1]
+    """Region key → (position in the tree, region, depth): made once per build, since thousands
+    of lists are cut by region and walking every region of the country for each was most of the time."""
+    return {r.key: (i, r, depth) for i, (r, depth, _n) in enumerate(tree)}
 
 
 def _same_parent(lib: Library, plan: Plan) -> list[tuple[str, list[Plan]]]:
@@ -302,7 +297,7 @@ def _same_parent(lib: Library, plan: Plan) -> list[tuple[str, list[Plan]]]:
             if any(p.id != plan.id for p in lib.by_cite.get(c, ()))]
 
 
-def _department_pages(lib: Library, lex: Lexicon, tree) -> list[Page]:
+def _department_pages(lib: Library, lex: Lexicon, places) -> list[Page]:
     """One page per canonical department that answers for something, its lead roles first."""
     listed = [(lex.department(name), entries) for name, entries in lib.by_department.items()]
     listed.sort(key=lambda d: (-len(d[1]), lex.departments.index(d[0])))
@@ -313,33 +308,33 @@ def _department_pages(lib: Library, lex: Lexicon, tree) -> list[Page]:
         context = {"department": dep, "printed": printed, "part_of": None, "overview": [], "pager": []}
         if len(entries) <= PAGE_LIMIT:
             out.append(Page(url_for(dep), "department.html", f"{dep.name}负责的政策措施",
-                            {**context, **_roles(lib, dep, entries, tree, None)}))
+                            {**context, **_roles(lib, dep, entries, places, None)}))
             continue
         # Too long for one page: regions with counts here, each region's measures on its own page.
-        sections = _by_region(lib, entries, tree)
+        sections = _by_region(lib, entries, places)
         parts, owner = _split(sections, PAGE_LIMIT)
         overview = [(r, d, n, RegionSlice(dep, owner[r.key]) if r.key in owner else None)
                     for r, d, n, _es in sections]
         out.append(Page(url_for(dep), "department.html", f"{dep.name}负责的政策措施", {
-            **context, **_roles(lib, dep, (), tree, None), "overview": overview,
+            **context, **_roles(lib, dep, (), places, None), "overview": overview,
             "lead_count": sum(1 for e in entries if _leads(e, dep)),
             "shared_count": sum(1 for e in entries if not _leads(e, dep))}))
         for root, secs, number, of in parts:
             mine = tuple(e for *_x, es in secs for e in es)
             out.append(Page(url_for(RegionSlice(dep, root, number)), "department.html",
                             f"{dep.name}负责的政策措施（{root.full_name}{_nth(number, of)}）",
-                            {**context, **_roles(lib, dep, mine, tree, secs[0][1]), "part_of": dep,
+                            {**context, **_roles(lib, dep, mine, places, secs[0][1]), "part_of": dep,
                              "pager": _pager(dep, root, number, of)}))
     return out
 
 
-def _roles(lib: Library, dep: Department, entries, tree, base: int | None) -> dict:
+def _roles(lib: Library, dep: Department, entries, places, base: int | None) -> dict:
     """Lead and shared measures by region; ``base`` re-roots depths on a regional part page."""
     lead = tuple(e for e in entries if _leads(e, dep))
     shared = tuple(e for e in entries if not _leads(e, dep))
 
     def sections(es):
-        secs = _by_region(lib, es, tree)
+        secs = _by_region(lib, es, places)
         low = min((d for _r, d, _n, _e in secs), default=0) if base is not None else 0
         return [(r, d - low, n, x) for r, d, n, x in secs]
 

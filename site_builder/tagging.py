@@ -33,23 +33,23 @@ class Tagger:
     """Matches group synonyms against jieba tokens so 渔业 never means 渔民 and 农民…工作 never
     means 农民工: a synonym counts only as a whole token or a run of whole tokens."""
 
-    def __init__(self, lex: Lexicon, known: dict[str, tuple[str, ...]] | None = None):
-        """``known`` maps texts to their words from an earlier build (see cache.py): jieba, slow
-        to load, is started only for a text it does not hold, and new texts are added to it."""
+    def __init__(self, lex: Lexicon):
+        """jieba, slow to load, is started at the first text to cut; each text is cut once (plans
+        copy whole measures and every measure repeats its headings)."""
         self.lex = lex
         self._jieba = None
-        self.known = known if known is not None else {}
+        self._words: dict[str, tuple[str, ...]] = {}
         self.max_len = max((len(s) for g in lex.groups for s in g.synonyms), default=1)
         self._synonyms = frozenset(s for g in lex.groups for s in g.synonyms)
         self._blocking: dict[str, bool] = {}
         self._heading_hits: dict[str, dict[str, tuple[str, ...]]] = {}
 
     def tokens(self, text: str) -> tuple[str, ...]:
-        words = self.known.get(text)
+        words = self._words.get(text)
         if words is None:
             if self._jieba is None:
                 self._jieba = tokenizer(self.lex)
-            words = self.known[text] = tuple(t for t in self._jieba.cut(text, HMM=False) if t.strip())
+            words = self._words[text] = tuple(t for t in self._jieba.cut(text, HMM=False) if t.strip())
         return words
 
     def spans(self, text: str) -> Counter[str]:
