@@ -105,6 +105,13 @@ def test_search_from_disk_finds_measures_containing_the_query(unzipped, built_si
     assert not missing, f"{len(missing)} measures containing {QUERY} are not among the results: {missing[:10]}"
 
 
+def _assert_offline_results(page) -> None:
+    """Once the search has settled: links to measures, found by the offline index."""
+    status = _wait_until_settled(page)
+    assert page.locator("#search-results a[href*='#m-']").count(), f"no measure links; status: {status!r}"
+    assert page.get_attribute("#search-results", "data-engine") == "offline", status
+
+
 def test_search_over_http_without_pagefind_uses_the_offline_index(built_site, tmp_path, phone):
     copy = tmp_path / "site"
     shutil.copytree(built_site, copy)
@@ -112,9 +119,7 @@ def test_search_over_http_without_pagefind_uses_the_offline_index(built_site, tm
     server, base = serve_dir(copy)
     try:
         phone.goto(f"{base}search/index.html?q={quote(QUERY)}")
-        status = _wait_until_settled(phone)
-        assert phone.locator("#search-results a[href*='#m-']").count(), f"no measure links; status: {status!r}"
-        assert phone.get_attribute("#search-results", "data-engine") == "offline", status
+        _assert_offline_results(phone)
     finally:
         server.shutdown()
 
@@ -127,9 +132,7 @@ def test_search_with_webassembly_blocked_uses_the_offline_index(built_site, brow
     try:
         page = ctx.new_page()
         page.goto(f"{base}search/index.html?q={quote(QUERY)}")
-        status = _wait_until_settled(page)
-        assert page.locator("#search-results a[href*='#m-']").count(), f"no measure links; status: {status!r}"
-        assert page.get_attribute("#search-results", "data-engine") == "offline", status
+        _assert_offline_results(page)
     finally:
         ctx.close()
         server.shutdown()
