@@ -161,7 +161,7 @@ def pages(lib: Library, lex: Lexicon, config: Config) -> list[Page]:
         group_pages, owners[group.slug] = _group_pages(lib, lex, group, places)
         out.extend(group_pages)
     out.extend(_department_pages(lib, lex, places))
-    out.extend(_policy_pages(lib))
+    out.extend(_policy_pages(lib, places))
     out.extend(_amount_pages(lib, lex))
     out.append(_compare_page(lib, lex, tree, owners))
     for region in lib.regions.values():
@@ -272,13 +272,14 @@ def _pager(parent, region: RegionNode, number: int, of: int) -> list[tuple[int, 
     return [(n, RegionSlice(parent, region, n), n == number) for n in range(1, of + 1)] if of > 1 else []
 
 
-def _by_region(lib: Library, entries, places) -> list[tuple[RegionNode, int, int, list[Entry]]]:
+def _by_region(lib: Library, entries, places, plan_id=lambda e: e.plan.id) -> list[tuple[RegionNode, int, int, list]]:
     """(region, depth, entries in it and below, entries of its own plans) in region-tree order,
-    only regions that have some: province → city → county, as a reader scans them."""
-    direct: dict[str, list[Entry]] = {}
+    only regions that have some: province → city → county, as a reader scans them. ``plan_id``
+    says whose plan an entry is (plans themselves are listed this way too)."""
+    direct: dict[str, list] = {}
     total: dict[str, int] = {}
     for e in entries:
-        chain = lib.region_of_plan[e.plan.id]
+        chain = lib.region_of_plan[plan_id(e)]
         direct.setdefault(chain[-1], []).append(e)
         for key in chain:
             total[key] = total.get(key, 0) + 1
@@ -346,15 +347,29 @@ def _leads(entry: Entry, dep: Department) -> bool:
     return any(u.canonical == dep.name for u in entry.item.lead_units)
 
 
-def _policy_pages(lib: Library) -> list[Page]:
-    """One page per cited document number, with the plans that cite it."""
+def _policy_pages(lib: Library, places) -> list[Page]:
+    """One page per cited document number, with the plans that cite it (by region past LIST_LIMIT)."""
     policies = [(Policy(number), plans) for number, plans in lib.by_cite.items()]
     policies.sort(key=lambda p: (-len(p[1]), p[0].number))
     out = [Page(POLICIES, "policies.html", "上位政策", {"policies": policies}, search_body=False)]
     for policy, plans in policies:
-        out.append(Page(url_for(policy), "policy.html", f"引用{policy.number}的方案", {
-            "policy": policy, "plans": plans,
-        }, search_body=False))
+        title = f"引用{policy.number}的方案"
+        context = {"policy": policy, "total": len(plans), "part_of": None, "pager": [], "overview": [], "sections": []}
+        if len(plans) <= LIST_LIMIT:
+            out.append(Page(url_for(policy), "policy.html", title, {**context, "plans": plans}, search_body=False))
+            continue
+        # A national document cited by thousands of plans: regions with counts here, each region's
+        # plans on a page of its own, as group and department pages are cut.
+        sections = _by_region(lib, plans, places, lambda p: p.id)
+        parts, owner = _split(sections, LIST_LIMIT)
+        out.append(Page(url_for(policy), "policy.html", title, {**context, "plans": (), "overview": [
+            (r, d, n, RegionSlice(policy, owner[r.key]) if r.key in owner else None) for r, d, n, _ps in sections]},
+            search_body=False))
+        for root, secs, number, of in parts:
+            out.append(Page(url_for(RegionSlice(policy, root, number)), "policy.html",
+                            f"{title}（{root.full_name}{_nth(number, of)}）", {
+                                **context, "plans": (), "part_of": policy, "pager": _pager(policy, root, number, of),
+                                "sections": [(r, d - secs[0][1], n, ps) for r, d, n, ps in secs]}, search_body=False))
     return out
 
 

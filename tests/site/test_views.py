@@ -273,3 +273,47 @@ def test_long_plan_and_region_indexes_go_down_the_region_tree_and_reach_every_pl
             elif h.startswith("regions/") and h != "regions/index.html":
                 todo.append(h)
     assert sorted(set(seen)) == sorted(plans)
+
+
+def test_a_policy_cited_by_more_plans_than_a_page_lists_splits_by_region(tmp_path, monkeypatch):
+    """Past LIST_LIMIT a policy page lists regions with counts; each region's plans are on a page of
+    its own, numbered when one region alone has too many, and every citing plan stays reachable."""
+    import posixpath
+    import shutil
+    from pathlib import Path
+
+    from site_builder import routes
+    from site_builder.build import Paths, build
+    root = Path(__file__).resolve().parents[2]
+    seeds = tmp_path / "seeds"
+    shutil.copytree(root / "seeds", seeds)
+    # A second plan of the same city citing the same document, so that city alone exceeds the limit.
+    source = next(p for p in sorted(seeds.iterdir()) if "国发〔2016〕56号" in p.read_text(encoding="utf-8"))
+    text = source.read_text(encoding="utf-8")
+    (seeds / f"copy-{source.name}").write_text(text.replace("实施方案", "实施方案（修订）", 1), encoding="utf-8")
+    monkeypatch.setattr(routes, "LIST_LIMIT", 1)
+    out = tmp_path / "out"
+    build(Paths(seeds, root / "content", out, root / "templates"), index=False)
+    plans = json.loads((out / "data/plans.json").read_text(encoding="utf-8"))
+    citing = sorted(p["id"] for p in plans if "国发〔2016〕56号" in p["cites"])
+    assert len(citing) == 3
+
+    def links(page: str) -> list[str]:
+        main = (out / page).read_text(encoding="utf-8").split("<main", 1)[1].split("</main>", 1)[0]
+        return [posixpath.normpath(posixpath.join(posixpath.dirname(page), h)) for h in re.findall(r'href="([^"#]+)"', main)]
+
+    index = links("policies/index.html")
+    first = next(h for h in index if h.startswith("policies/p") and "国发〔2016〕56号" in (out / h).read_text(encoding="utf-8"))
+    assert not [h for h in links(first) if h.startswith("plans/")]  # regions, not plans
+    parts = [h for h in links(first) if h.startswith(posixpath.dirname(first) + "/r/")]
+    seen, numbered = [], set()
+    for part in sorted(set(parts)):
+        found = [h.split("/")[1] for h in links(part) if h.startswith("plans/")]
+        assert len(found) <= 1, part
+        seen += found
+        for h in links(part):  # the pager of a region whose own plans take several pages
+            if h.startswith(posixpath.dirname(part) + "/") and h != part:
+                numbered.add(h)
+                seen += [x.split("/")[1] for x in links(h) if x.startswith("plans/")]
+    assert numbered, "no region had more citing plans than a page lists: the paging went untested"
+    assert sorted(set(seen)) == citing
