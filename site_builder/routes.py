@@ -117,8 +117,6 @@ class Page:
     """<title> and <h1>."""
     context: dict = field(default_factory=dict)
     """What the template reads besides ``site``, ``page`` and ``url``; documented per template."""
-    search_body: bool = True
-    """Whether Pagefind indexes the page."""
 
 
 def pages(lib: Library, lex: Lexicon, config: Config) -> list[Page]:
@@ -134,17 +132,17 @@ def pages(lib: Library, lex: Lexicon, config: Config) -> list[Page]:
             "groups": [(g, len(lib.by_group.get(g.slug, ()))) for g in groups],
             "regions": tree, "plans": lib.plans,
             "item_count": len(lib.entries),
-        }, search_body=False),
-        Page(SEARCH, "search.html", "搜索", {"groups": groups, "regions": children[None]}, search_body=False),
+        }),
+        Page(SEARCH, "search.html", "搜索", {"groups": groups, "regions": children[None]}),
         Page(PLANS, "plans.html", "全部方案", {
             "plans": lib.plans if len(lib.plans) <= LIST_LIMIT else (),
             "regions": [(r, n) for r, depth, n in tree if depth == 0],
-        }, search_body=False),
+        }),
         Page(REGIONS, "regions.html", "按地区浏览", {
             "tree": tree if len(tree) <= LIST_LIMIT else [row for row in tree if row[1] <= 1],
             "pruned": len(tree) > LIST_LIMIT,
-        }, search_body=False),
-        Page(NOT_FOUND, "404.html", "页面不存在", {}, search_body=False),
+        }),
+        Page(NOT_FOUND, "404.html", "页面不存在", {}),
     ]
     for plan in lib.plans:
         entries = lib.entries_of(plan)
@@ -216,7 +214,7 @@ def _group_pages(lib: Library, lex: Lexicon, group: Group, places) -> tuple[list
                    "overview": False}
         if len(shown) <= PAGE_LIMIT:
             out.append(Page(url_for(target), "group.html", title,
-                            {**context, "sections": [(*sec, None) for sec in sections]}, search_body=benefit is None))
+                            {**context, "sections": [(*sec, None) for sec in sections]}))
             continue
         # Too long for one page: the page lists regions with counts, each region's part its own page.
         parts, owner = _split(sections, PAGE_LIMIT)
@@ -224,15 +222,14 @@ def _group_pages(lib: Library, lex: Lexicon, group: Group, places) -> tuple[list
             whole = owner
         overview = [(r, d, n, [], RegionSlice(target, owner[r.key]) if r.key in owner else None)
                     for r, d, n, _es in sections]
-        out.append(Page(url_for(target), "group.html", title, {**context, "sections": overview, "overview": True},
-                        search_body=False))
+        out.append(Page(url_for(target), "group.html", title, {**context, "sections": overview, "overview": True}))
         for root, secs, number, of in parts:
             base = secs[0][1]
             here = RegionSlice(target, root, number)
             out.append(Page(url_for(here), "group.html", f"{title}（{root.full_name}{_nth(number, of)}）", {
                 **context, "part_of": target, "count": sum(len(es) for *_x, es in secs),
                 "pager": _pager(target, root, number, of),
-                "sections": [(r, d - base, n, es, None) for r, d, n, es in secs]}, search_body=benefit is None))
+                "sections": [(r, d - base, n, es, None) for r, d, n, es in secs]}))
     return out, whole
 
 
@@ -303,7 +300,7 @@ def _department_pages(lib: Library, lex: Lexicon, places) -> list[Page]:
     listed = [(lex.department(name), entries) for name, entries in lib.by_department.items()]
     listed.sort(key=lambda d: (-len(d[1]), lex.departments.index(d[0])))
     index = [(dep, len(es), sum(1 for e in es if _leads(e, dep))) for dep, es in listed]
-    out = [Page(DEPARTMENTS, "departments.html", "按部门浏览", {"departments": index}, search_body=False)]
+    out = [Page(DEPARTMENTS, "departments.html", "按部门浏览", {"departments": index})]
     for dep, entries in listed:
         printed = sorted({u.name for e in entries for u in e.item.lead_units + e.item.units if u.canonical == dep.name})
         context = {"department": dep, "printed": printed, "part_of": None, "overview": [], "pager": []}
@@ -351,25 +348,24 @@ def _policy_pages(lib: Library, places) -> list[Page]:
     """One page per cited document number, with the plans that cite it (by region past LIST_LIMIT)."""
     policies = [(Policy(number), plans) for number, plans in lib.by_cite.items()]
     policies.sort(key=lambda p: (-len(p[1]), p[0].number))
-    out = [Page(POLICIES, "policies.html", "上位政策", {"policies": policies}, search_body=False)]
+    out = [Page(POLICIES, "policies.html", "上位政策", {"policies": policies})]
     for policy, plans in policies:
         title = f"引用{policy.number}的方案"
         context = {"policy": policy, "total": len(plans), "part_of": None, "pager": [], "overview": [], "sections": []}
         if len(plans) <= LIST_LIMIT:
-            out.append(Page(url_for(policy), "policy.html", title, {**context, "plans": plans}, search_body=False))
+            out.append(Page(url_for(policy), "policy.html", title, {**context, "plans": plans}))
             continue
         # A national document cited by thousands of plans: regions with counts here, each region's
         # plans on a page of its own, as group and department pages are cut.
         sections = _by_region(lib, plans, places, lambda p: p.id)
         parts, owner = _split(sections, LIST_LIMIT)
         out.append(Page(url_for(policy), "policy.html", title, {**context, "plans": (), "overview": [
-            (r, d, n, RegionSlice(policy, owner[r.key]) if r.key in owner else None) for r, d, n, _ps in sections]},
-            search_body=False))
+            (r, d, n, RegionSlice(policy, owner[r.key]) if r.key in owner else None) for r, d, n, _ps in sections]}))
         for root, secs, number, of in parts:
             out.append(Page(url_for(RegionSlice(policy, root, number)), "policy.html",
                             f"{title}（{root.full_name}{_nth(number, of)}）", {
                                 **context, "plans": (), "part_of": policy, "pager": _pager(policy, root, number, of),
-                                "sections": [(r, d - secs[0][1], n, ps) for r, d, n, ps in secs]}, search_body=False))
+                                "sections": [(r, d - secs[0][1], n, ps) for r, d, n, ps in secs]}))
     return out
 
 
@@ -408,7 +404,7 @@ def _amount_pages(lib: Library, lex: Lexicon) -> list[Page]:
                 "rows": chunk, "groups": groups, "group": group, "total": len(rows), "group_of": group_of,
                 "shown": len(shown), "start": (n - 1) * AMOUNTS_PER_PAGE + 1,
                 "pages": list(enumerate(targets, 1)) if len(targets) > 1 else [], "page_number": n,
-            }, search_body=False))
+            }))
     return out
 
 
@@ -444,4 +440,4 @@ def _compare_page(lib: Library, lex: Lexicon, tree, owners: dict[str, dict[str, 
     rows = [(g, [(n, *t) for n, t in zip(counts, targets)], total) for (g, counts, total), targets in zip(rows, links)]
     return Page(COMPARE, "compare.html", "各地面向不同人群的措施对比", {
         "columns": columns, "rows": rows, "max": max((n for _g, _c, n in rows), default=0),
-    }, search_body=False)
+    })
