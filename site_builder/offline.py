@@ -6,7 +6,7 @@ import json
 from .lexicon import Lexicon
 from .library import Library
 from .model import Item, Section
-from .routes import NOT_FOUND, SEARCH, Page, url_for
+from .routes import NOT_FOUND, SEARCH, Page, PlanPart, plan_page, plan_pages, url_for
 
 PATH = "search/offline-index.js"
 """Where the index is written, relative to the site root."""
@@ -31,22 +31,22 @@ def index_script(pages: list[Page], lib: Library, lex: Lexicon) -> bytes:
               for g in lex.groups if url_for(g) in index_of]
     parts: list[list] = []
     for plan in lib.plans:
-        page = index_of.get(url_for(plan))
-        if page is not None:
-            _walk(plan.body, page, parts)
+        if url_for(plan) in index_of:
+            _walk(plan.body, lambda anchor, plan=plan: index_of[plan_page(plan, anchor)], parts)
     # A plan's title carries its validity, so a search result never presents an expired plan as current.
-    status = {url_for(plan): lib.status(plan) for plan in lib.plans}
+    status = {url_for(PlanPart(plan, n)): lib.status(plan) for plan in lib.plans for n in range(1, plan_pages(plan)[0] + 1)}
     data = {"pages": [[p.path, f"{p.title}（{status[p.path]}）" if p.path in status else p.title] for p in listed],
             "groups": groups, "parts": parts}
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return f"globalThis.{GLOBAL}={body};\n".encode("utf-8")
 
 
-def _walk(nodes, page: int, out: list[list]) -> None:
+def _walk(nodes, page_of, out: list[list]) -> None:
+    """``page_of(anchor)``: the index of the page (of a plan cut into several) that holds it."""
     for n in nodes:
         if isinstance(n, Section):
-            out.append([page, f"s-{n.key}", f"{n.marker}{n.title}", n.intro])
+            out.append([page_of(f"s-{n.key}"), f"s-{n.key}", f"{n.marker}{n.title}", n.intro])
         elif isinstance(n, Item):
             text = "\n".join(x for x in (n.text, *n.table) if x)
-            out.append([page, n.anchor, n.heading or "", text])
-        _walk(n.children, page, out)
+            out.append([page_of(n.anchor), n.anchor, n.heading or "", text])
+        _walk(n.children, page_of, out)

@@ -8,7 +8,7 @@ from typing import Any
 from .config import Config
 from .lexicon import BenefitType, Department, Group, Lexicon
 from .library import Entry, Library, Policy, RegionNode
-from .model import Plan
+from .model import Item, Plan, Section
 from .tagging import TAGGED_KINDS
 
 HOME = "index.html"
@@ -41,6 +41,25 @@ class RegionSlice:
     """Which page of the region's own measures, when they alone are too many for one."""
 
 
+PLAN_PAGE_BYTES = 220_000
+"""About how many bytes of a plan's text and per-measure links one plan page holds. A longer plan
+is cut between measures into numbered pages of about equal size. It is an estimate made before
+anything is rendered (``plan_pages``), because every link to a measure must name its page."""
+ITEM_BYTES = 1_200
+"""What a measure adds to its page besides its text: departments, group chips, similar measures
+elsewhere, its permalink."""
+
+
+@dataclass(frozen=True)
+class PlanPart:
+    """Page ``number`` (2, 3 …) of a plan too long for one page."""
+
+    plan: Plan
+    """The plan."""
+    number: int
+    """1-based page number, at least 2."""
+
+
 @dataclass(frozen=True)
 class AmountsView:
     """The amounts index narrowed to one group (a static page, so the filter needs no script)."""
@@ -64,7 +83,9 @@ def url_for(obj: Any) -> str:
     if isinstance(obj, Plan):
         return f"plans/{obj.id}/index.html"
     if isinstance(obj, Entry):
-        return f"plans/{obj.plan.id}/index.html#{obj.item.anchor}"
+        return plan_page(obj.plan, obj.item.anchor) + "#" + obj.item.anchor
+    if isinstance(obj, PlanPart):
+        return f"plans/{obj.plan.id}/{obj.number}/index.html" if obj.number > 1 else url_for(obj.plan)
     if isinstance(obj, Group):
         return f"groups/{obj.slug}/index.html"
     if isinstance(obj, GroupView):
@@ -85,6 +106,60 @@ def url_for(obj: Any) -> str:
     if isinstance(obj, str):
         return obj
     raise TypeError(f"no URL for {type(obj).__name__}")
+
+
+def plan_page(plan: Plan, anchor: str) -> str:
+    """Path of the page of ``plan`` that holds the heading or measure with this anchor."""
+    number = plan_pages(plan)[1].get(anchor, 1)
+    return url_for(PlanPart(plan, number)) if number > 1 else url_for(plan)
+
+
+_PAGES: dict[str, tuple[Plan, tuple[int, dict[str, int]]]] = {}
+
+
+def plan_pages(plan: Plan) -> tuple[int, dict[str, int]]:
+    """How many pages ``plan`` takes, and the page (2, 3 …) of each heading (``s-…``) and measure
+    (``m-…``) not on the first. Cuts fall between top-level-or-deeper units in document order — a
+    heading with its intro, or a measure with its sub-items — so pages are about equally big; a
+    heading goes with what follows it. Remembered per plan: every link to a measure asks."""
+    known = _PAGES.get(plan.id)
+    if known is not None and known[0] is plan:
+        return known[1]
+    units: list[tuple[list[str], int, bool]] = []  # (anchors, estimated bytes, is a heading)
+
+    def walk(nodes) -> None:
+        for n in nodes:
+            if isinstance(n, Section):
+                units.append(([f"s-{n.key}"], len(f"{n.marker}{n.title}{n.intro}".encode()), True))
+                walk(n.children)
+            else:
+                anchors, size = [], 0
+                todo: list[Item] = [n]
+                while todo:
+                    item = todo.pop()
+                    anchors.append(item.anchor)
+                    size += ITEM_BYTES + len(f"{item.heading or ''}{item.text}{''.join(item.table)}".encode())
+                    todo.extend(item.children)
+                units.append((anchors, size, False))
+
+    walk(plan.body)
+    total = sum(size for _a, size, _h in units)
+    count = max(1, -(-total // PLAN_PAGE_BYTES))
+    cut: dict[str, int] = {}
+    if count > 1:
+        share, before, numbers = total / count, 0, []
+        for _anchors, size, _heading in units:
+            numbers.append(min(count, 1 + int((before + size / 2) // share)))
+            before += size
+        for i in range(len(units) - 2, -1, -1):  # a heading never ends a page
+            if units[i][2]:
+                numbers[i] = numbers[i + 1]
+        # A measure bigger than a page's share leaves a number unused: number the pages 1, 2 … again.
+        renumber = {n: i for i, n in enumerate(sorted(set(numbers)), 1)}
+        cut = {a: renumber[n] for (anchors, _s, _h), n in zip(units, numbers) if renumber[n] > 1 for a in anchors}
+        count = len(renumber)
+    _PAGES[plan.id] = (plan, (count, cut))
+    return count, cut
 
 
 def relative(from_page: str, target: str) -> str:
@@ -146,14 +221,23 @@ def pages(lib: Library, lex: Lexicon, config: Config) -> list[Page]:
     ]
     for plan in lib.plans:
         entries = lib.entries_of(plan)
-        out.append(Page(url_for(plan), "plan.html", plan.title, {
+        count, cut = plan_pages(plan)
+        context = {
             "plan": plan, "tags": lib.tags_of(plan),
             "regions": [lib.regions[k] for k in lib.region_of_plan[plan.id]],
             "groups": sorted({t.slug for e in entries for t in e.tags}, key=group_order.index),
             "group_of": group_of,
             "same_parent": _same_parent(lib, plan),
             "dep_of": dep_of, "policy_of": {c: Policy(c) for c in plan.cites},
-        }))
+            "number": 1, "pager": [], "cut": cut, "paths": [url_for(PlanPart(plan, n)) for n in range(1, count + 1)],
+            "shown": None, "continued": frozenset(),
+        }
+        for number in range(1, count + 1):
+            here = PlanPart(plan, number)
+            shown, continued = _on_page(plan.body, cut, number) if count > 1 else (None, frozenset())
+            out.append(Page(url_for(here), "plan.html", plan.title + (f"（第 {number} 页）" if number > 1 else ""), {
+                **context, "number": number, "shown": shown, "continued": continued,
+                "pager": [(n, PlanPart(plan, n), n == number) for n in range(1, count + 1)] if count > 1 else []}))
     owners: dict[str, dict[str, RegionNode] | None] = {}
     for group in lex.groups:
         group_pages, owners[group.slug] = _group_pages(lib, lex, group, places)
@@ -173,6 +257,34 @@ def pages(lib: Library, lex: Lexicon, config: Config) -> list[Page]:
             "parent": lib.regions.get(region.parent) if region.parent else None,
         }))
     return out
+
+
+def _on_page(body, cut: dict[str, int], number: int) -> tuple[frozenset[str], frozenset[str]]:
+    """Anchors of the headings and measures page ``number`` of a cut plan shows, and of the headings
+    it shows again (marked 续) because part of what is under them is on this page."""
+    shown: set[str] = set()
+    continued: set[str] = set()
+
+    def walk(nodes, above: list[str]) -> None:
+        for n in nodes:
+            if isinstance(n, Section):
+                anchor = f"s-{n.key}"
+                if cut.get(anchor, 1) == number:
+                    shown.add(anchor)
+                walk(n.children, above + [anchor])
+            elif cut.get(n.anchor, 1) == number:
+                todo = [n]  # with its sub-items: they are on its page
+                while todo:
+                    item = todo.pop()
+                    shown.add(item.anchor)
+                    todo.extend(item.children)
+                for a in above:
+                    if a not in shown:
+                        continued.add(a)
+                        shown.add(a)
+
+    walk(body, [])
+    return frozenset(shown), frozenset(continued)
 
 
 def _children(lib: Library) -> dict[str | None, list[RegionNode]]:

@@ -37,7 +37,7 @@ def test_template_error_mid_build(previous):
     shutil.copytree(ROOT / "templates", templates)
     plan = templates / "plan.html"
     # Plan pages come after the home, search, list and 404 pages: the build is well under way.
-    plan.write_text(plan.read_text(encoding="utf-8").replace("{{ plan.title }}</h1>", "{{ plan.no_such }}</h1>"),
+    plan.write_text(plan.read_text(encoding="utf-8").replace("{{ page.title }}</h1>", "{{ plan.no_such }}</h1>"),
                     encoding="utf-8")
     line = next(n for n, l in enumerate(plan.read_text(encoding="utf-8").split("\n"), 1) if "no_such" in l)
     before = tree_digest(previous / "output")

@@ -317,3 +317,42 @@ def test_a_policy_cited_by_more_plans_than_a_page_lists_splits_by_region(tmp_pat
                 seen += [x.split("/")[1] for x in links(h) if x.startswith("plans/")]
     assert numbered, "no region had more citing plans than a page lists: the paging went untested"
     assert sorted(set(seen)) == citing
+
+
+def test_a_plan_too_long_for_one_page_is_cut_between_measures_and_every_link_finds_its_measure(tmp_path, monkeypatch, measures):
+    """Past PLAN_PAGE_BYTES a plan takes numbered pages: each measure is on exactly one of them, in
+    document order; links to a measure (cards, similar measures, contents, open data, search) name
+    its page; a heading whose measures run on is shown again (续)."""
+    import posixpath
+    from pathlib import Path
+
+    from site_builder import routes, search
+    from site_builder.audit import audit_site
+    from site_builder.build import Paths, build
+    root = Path(__file__).resolve().parents[2]
+    monkeypatch.setattr(routes, "PLAN_PAGE_BYTES", 40_000)
+    out = tmp_path / "out"
+    build(Paths(root / "seeds", root / "content", out, root / "templates"), index=False)
+    assert [str(f) for f in audit_site(out, 300 * 1024)] == []  # every link and anchor resolves
+    got = json.loads((out / "data/measures.json").read_text(encoding="utf-8"))
+    cut = 0
+    for plan in {m["id"].split("#")[0] for m in got}:
+        pages = [out / "plans" / plan / "index.html"]
+        n = 2
+        while (out / "plans" / plan / str(n) / "index.html").exists():
+            pages.append(out / "plans" / plan / str(n) / "index.html")
+            n += 1
+        cut += len(pages) > 1
+        ids = [a for p in pages for a in re.findall(r'<article class="item[^"]*">\s*<h\d id="(m-[^"]+)"', p.read_text(encoding="utf-8"))]
+        want = [m["id"].split("#")[1] for m in got if m["id"].startswith(plan + "#")]
+        assert ids == want  # each measure once, in document order across the pages
+        if len(pages) > 1:
+            assert all("（续）" in p.read_text(encoding="utf-8") or "s-" not in p.read_text(encoding="utf-8") for p in pages[1:])
+    assert cut >= 3, "the limit cut too few plans to test"
+    for m in got:  # open data names the page that holds the measure
+        page, anchor = m["url"].split("#")
+        assert f'id="{anchor}"' in (out / page).read_text(encoding="utf-8"), m["url"]
+    data = search.read_offline_index(out)  # search results link to the page that holds the part
+    for page, anchor, _title, _text in data["parts"]:
+        assert f'id="{anchor}"' in (out / data["pages"][page][0]).read_text(encoding="utf-8")
+    assert any(posixpath.basename(posixpath.dirname(p)).isdigit() for p, _t in data["pages"])
