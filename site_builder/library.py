@@ -11,7 +11,9 @@ from .diagnostics import Report
 from .editorial import Edit, Override
 from .lexicon import Lexicon
 from .model import Item, Plan, Section
+from . import paging
 from . import related as related_mod
+from .paging import Cut
 from .tagging import TAGGED_KINDS, Tag, Tagger, text_of
 
 
@@ -29,6 +31,8 @@ class Entry:
     """Groups it is for."""
     benefits: tuple[str, ...] = ()
     """Slugs of the kinds of help it gives (``content/benefit_types.toml``), in file order."""
+    page: int = 1
+    """Which page of its plan holds it (``paging.cut``): more than 1 only in a plan too long for one."""
 
     @property
     def id(self) -> str:
@@ -92,6 +96,9 @@ class RegionNode:
     """Key of the region above it."""
 
 
+NO_CUT = Cut()
+
+
 @dataclass(frozen=True)
 class Library:
     """All plans and every cross-link between them; the only place cross-links are made."""
@@ -120,6 +127,11 @@ class Library:
     """Editors' overrides of measure groups that took effect, for the build summary."""
     related: Mapping[str, tuple[tuple[Entry, float], ...]] = field(default_factory=lambda: MappingProxyType({}))
     """Entry id → up to three similar measures from other regions with their cosine (see related.py)."""
+    cuts: Mapping[str, Cut] = field(default_factory=lambda: MappingProxyType({}))
+    """Plan id → how it is cut into pages (``paging.cut``), for plans too long for one page."""
+
+    def cut_of(self, plan: Plan) -> Cut:
+        return self.cuts.get(plan.id, NO_CUT)
 
     def entries_of(self, plan: Plan) -> tuple[Entry, ...]:
         return self.by_plan.get(plan.id, ())
@@ -154,13 +166,17 @@ def link(plans: list[Plan], lex: Lexicon, today: dt.date, report: Report,
     tagger = Tagger(lex)
     by_plan: dict[str, tuple[Entry, ...]] = {}
     words: dict[str, tuple[str, ...]] = {}
+    cuts: dict[str, Cut] = {}
     for plan in plans:
         known = facts.get(facts_key(plan))
         if known is None:
             known = analyse(plan, tagger, lex)
+        cut = paging.cut(plan)
+        if cut.pages > 1:
+            cuts[plan.id] = cut
         entries = []
         for (item, path), f in zip(_walk(plan.body, ()), known, strict=True):
-            e = Entry(plan, item, path, f.tags, f.benefits)
+            e = Entry(plan, item, path, f.tags, f.benefits, cut.page(item.anchor))
             entries.append(e)
             if f.words:
                 words[e.id] = f.words
@@ -195,6 +211,7 @@ def link(plans: list[Plan], lex: Lexicon, today: dt.date, report: Report,
         today=today,
         edits=tuple(edits),
         related=MappingProxyType(similar),
+        cuts=MappingProxyType(cuts),
     )
 
 

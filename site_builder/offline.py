@@ -6,7 +6,7 @@ import json
 from .lexicon import Lexicon
 from .library import Library
 from .model import Item, Section
-from .routes import NOT_FOUND, SEARCH, Page, PlanPart, plan_page, plan_pages, url_for
+from .routes import NOT_FOUND, SEARCH, Page, PlanPart, url_for
 
 PATH = "search/offline-index.js"
 """Where the index is written, relative to the site root."""
@@ -32,9 +32,10 @@ def index_script(pages: list[Page], lib: Library, lex: Lexicon) -> bytes:
     parts: list[list] = []
     for plan in lib.plans:
         if url_for(plan) in index_of:
-            _walk(plan.body, lambda anchor, plan=plan: index_of[plan_page(plan, anchor)], parts)
+            cut = lib.cut_of(plan)
+            _walk(plan.body, lambda anchor, plan=plan, cut=cut: index_of[url_for(PlanPart(plan, cut.page(anchor)))], parts)
     # A plan's title carries its validity, so a search result never presents an expired plan as current.
-    status = {url_for(PlanPart(plan, n)): lib.status(plan) for plan in lib.plans for n in range(1, plan_pages(plan)[0] + 1)}
+    status = {url_for(PlanPart(plan, n)): lib.status(plan) for plan in lib.plans for n in range(1, lib.cut_of(plan).pages + 1)}
     data = {"pages": [[p.path, f"{p.title}（{status[p.path]}）" if p.path in status else p.title] for p in listed],
             "groups": groups, "parts": parts}
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))

@@ -8,7 +8,8 @@ from typing import Any
 from .config import Config
 from .lexicon import BenefitType, Department, Group, Lexicon
 from .library import Entry, Library, Policy, RegionNode
-from .model import Item, Plan, Section
+from .model import Plan, Section
+from .paging import Cut
 from .tagging import TAGGED_KINDS
 
 HOME = "index.html"
@@ -31,23 +32,14 @@ region tree, each region's page carrying the rest."""
 
 @dataclass(frozen=True)
 class RegionSlice:
-    """The part of a long list page (a group, or a group narrowed to a kind of help) for one region."""
+    """The part of a long list page (a group or kind of help, a department, a policy) for one region."""
 
     parent: Any
-    """The page it is part of (Group or GroupView)."""
+    """The page it is part of: a Group, GroupView, Department or Policy."""
     region: RegionNode
     """The region whose measures (and its sub-regions') it holds."""
     number: int = 1
     """Which page of the region's own measures, when they alone are too many for one."""
-
-
-PLAN_PAGE_BYTES = 220_000
-"""About how many bytes of a plan's text and per-measure links one plan page holds. A longer plan
-is cut between measures into numbered pages of about equal size. It is an estimate made before
-anything is rendered (``plan_pages``), because every link to a measure must name its page."""
-ITEM_BYTES = 1_200
-"""What a measure adds to its page besides its text: departments, group chips, similar measures
-elsewhere, its permalink."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +49,7 @@ class PlanPart:
     plan: Plan
     """The plan."""
     number: int
-    """1-based page number, at least 2."""
+    """1-based page number (1 is the plan's own page)."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +75,7 @@ def url_for(obj: Any) -> str:
     if isinstance(obj, Plan):
         return f"plans/{obj.id}/index.html"
     if isinstance(obj, Entry):
-        return plan_page(obj.plan, obj.item.anchor) + "#" + obj.item.anchor
+        return url_for(PlanPart(obj.plan, obj.page)) + "#" + obj.item.anchor
     if isinstance(obj, PlanPart):
         return f"plans/{obj.plan.id}/{obj.number}/index.html" if obj.number > 1 else url_for(obj.plan)
     if isinstance(obj, Group):
@@ -106,60 +98,6 @@ def url_for(obj: Any) -> str:
     if isinstance(obj, str):
         return obj
     raise TypeError(f"no URL for {type(obj).__name__}")
-
-
-def plan_page(plan: Plan, anchor: str) -> str:
-    """Path of the page of ``plan`` that holds the heading or measure with this anchor."""
-    number = plan_pages(plan)[1].get(anchor, 1)
-    return url_for(PlanPart(plan, number)) if number > 1 else url_for(plan)
-
-
-_PAGES: dict[str, tuple[Plan, tuple[int, dict[str, int]]]] = {}
-
-
-def plan_pages(plan: Plan) -> tuple[int, dict[str, int]]:
-    """How many pages ``plan`` takes, and the page (2, 3 …) of each heading (``s-…``) and measure
-    (``m-…``) not on the first. Cuts fall between top-level-or-deeper units in document order — a
-    heading with its intro, or a measure with its sub-items — so pages are about equally big; a
-    heading goes with what follows it. Remembered per plan: every link to a measure asks."""
-    known = _PAGES.get(plan.id)
-    if known is not None and known[0] is plan:
-        return known[1]
-    units: list[tuple[list[str], int, bool]] = []  # (anchors, estimated bytes, is a heading)
-
-    def walk(nodes) -> None:
-        for n in nodes:
-            if isinstance(n, Section):
-                units.append(([f"s-{n.key}"], len(f"{n.marker}{n.title}{n.intro}".encode()), True))
-                walk(n.children)
-            else:
-                anchors, size = [], 0
-                todo: list[Item] = [n]
-                while todo:
-                    item = todo.pop()
-                    anchors.append(item.anchor)
-                    size += ITEM_BYTES + len(f"{item.heading or ''}{item.text}{''.join(item.table)}".encode())
-                    todo.extend(item.children)
-                units.append((anchors, size, False))
-
-    walk(plan.body)
-    total = sum(size for _a, size, _h in units)
-    count = max(1, -(-total // PLAN_PAGE_BYTES))
-    cut: dict[str, int] = {}
-    if count > 1:
-        share, before, numbers = total / count, 0, []
-        for _anchors, size, _heading in units:
-            numbers.append(min(count, 1 + int((before + size / 2) // share)))
-            before += size
-        for i in range(len(units) - 2, -1, -1):  # a heading never ends a page
-            if units[i][2]:
-                numbers[i] = numbers[i + 1]
-        # A measure bigger than a page's share leaves a number unused: number the pages 1, 2 … again.
-        renumber = {n: i for i, n in enumerate(sorted(set(numbers)), 1)}
-        cut = {a: renumber[n] for (anchors, _s, _h), n in zip(units, numbers) if renumber[n] > 1 for a in anchors}
-        count = len(renumber)
-    _PAGES[plan.id] = (plan, (count, cut))
-    return count, cut
 
 
 def relative(from_page: str, target: str) -> str:
@@ -221,7 +159,8 @@ def pages(lib: Library, lex: Lexicon, config: Config) -> list[Page]:
     ]
     for plan in lib.plans:
         entries = lib.entries_of(plan)
-        count, cut = plan_pages(plan)
+        cut = lib.cut_of(plan)
+        count = cut.pages
         context = {
             "plan": plan, "tags": lib.tags_of(plan),
             "regions": [lib.regions[k] for k in lib.region_of_plan[plan.id]],
@@ -229,7 +168,7 @@ def pages(lib: Library, lex: Lexicon, config: Config) -> list[Page]:
             "group_of": group_of,
             "same_parent": _same_parent(lib, plan),
             "dep_of": dep_of, "policy_of": {c: Policy(c) for c in plan.cites},
-            "number": 1, "pager": [], "cut": cut, "paths": [url_for(PlanPart(plan, n)) for n in range(1, count + 1)],
+            "number": 1, "pager": [], "cut": cut.page_of, "paths": [url_for(PlanPart(plan, n)) for n in range(1, count + 1)],
             "shown": None, "continued": frozenset(),
         }
         for number in range(1, count + 1):
@@ -259,7 +198,7 @@ def pages(lib: Library, lex: Lexicon, config: Config) -> list[Page]:
     return out
 
 
-def _on_page(body, cut: dict[str, int], number: int) -> tuple[frozenset[str], frozenset[str]]:
+def _on_page(body, cut: Cut, number: int) -> tuple[frozenset[str], frozenset[str]]:
     """Anchors of the headings and measures page ``number`` of a cut plan shows, and of the headings
     it shows again (marked 续) because part of what is under them is on this page."""
     shown: set[str] = set()
@@ -269,10 +208,10 @@ def _on_page(body, cut: dict[str, int], number: int) -> tuple[frozenset[str], fr
         for n in nodes:
             if isinstance(n, Section):
                 anchor = f"s-{n.key}"
-                if cut.get(anchor, 1) == number:
+                if cut.page(anchor) == number:
                     shown.add(anchor)
                 walk(n.children, above + [anchor])
-            elif cut.get(n.anchor, 1) == number:
+            elif cut.page(n.anchor) == number:
                 todo = [n]  # with its sub-items: they are on its page
                 while todo:
                     item = todo.pop()
@@ -463,7 +402,8 @@ def _policy_pages(lib: Library, places) -> list[Page]:
     out = [Page(POLICIES, "policies.html", "上位政策", {"policies": policies})]
     for policy, plans in policies:
         title = f"引用{policy.number}的方案"
-        context = {"policy": policy, "total": len(plans), "part_of": None, "pager": [], "overview": [], "sections": []}
+        context = {"policy": policy, "total": len(plans), "count": len(plans), "part_of": None, "pager": [],
+                   "overview": [], "sections": []}
         if len(plans) <= LIST_LIMIT:
             out.append(Page(url_for(policy), "policy.html", title, {**context, "plans": plans}))
             continue
@@ -477,6 +417,7 @@ def _policy_pages(lib: Library, places) -> list[Page]:
             out.append(Page(url_for(RegionSlice(policy, root, number)), "policy.html",
                             f"{title}（{root.full_name}{_nth(number, of)}）", {
                                 **context, "plans": (), "part_of": policy, "pager": _pager(policy, root, number, of),
+                                "count": sum(len(ps) for *_x, ps in secs),
                                 "sections": [(r, d - secs[0][1], n, ps) for r, d, n, ps in secs]}))
     return out
 

@@ -4,7 +4,7 @@ How a term is counted:
 - Ground truth: the measures of output/data/measures.json whose heading + text contains the term
   as typed (exact substring). A table's cells are shown in their measure on the page but are not
   in measures.json: a measure with the term only in a cell counts as wrong when returned.
-- Returned: every measure anchor (``plans/<id>/index.html#<anchor>``) the search page links to,
+- Returned: every measure anchor (``plans/<id>/[<n>/]index.html#<anchor>``) the search page links to,
   after a reader has followed every "more" link it offers (marked ``data-more``), one at a time
   until none is left. Only links a reader can see count; headings of sections are not measures.
 - A group's page put first (``li.group-hit``) is navigation, not a measure: its measures are not

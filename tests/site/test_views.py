@@ -185,7 +185,7 @@ def test_long_group_lists_split_by_region_and_every_measure_stays_reachable(tmp_
         assert len(page.cards) <= 10, (part, len(page.cards))
         assert page.cards, f"{part}: a part page with nothing on it"
         reached += [c["href"].split("plans/", 1)[1] for c in page.cards]
-    want = sorted(i.replace("#", "/index.html#") for i, m in measures.items() if "migrant-workers" in m["groups"])
+    want = sorted(m["url"].split("plans/", 1)[1] for m in measures.values() if "migrant-workers" in m["groups"])
     assert sorted(reached) == want
     assert numbered, "no region had more measures of its own than a page holds: the paging went untested"
     compare = (out / "compare/index.html").read_text(encoding="utf-8")
@@ -231,7 +231,7 @@ def test_long_department_lists_split_by_region_and_every_measure_stays_reachable
         found = [c["href"].split("plans/", 1)[1] for c in cards(out, part.relative_to(out).as_posix()).cards]
         assert found, f"{part}: a part page with nothing on it"
         reached += found
-    want = sorted(i.replace("#", "/index.html#") for i, m in measures.items() if "人力资源和社会保障部门" in m["departments"])
+    want = sorted(m["url"].split("plans/", 1)[1] for m in measures.values() if "人力资源和社会保障部门" in m["departments"])
     assert sorted(reached) == want
 
 
@@ -316,43 +316,66 @@ def test_a_policy_cited_by_more_plans_than_a_page_lists_splits_by_region(tmp_pat
                 numbered.add(h)
                 seen += [x.split("/")[1] for x in links(h) if x.startswith("plans/")]
     assert numbered, "no region had more citing plans than a page lists: the paging went untested"
-    assert sorted(set(seen)) == citing
+    assert sorted(seen) == citing  # each once
+    _well_formed(out, [first, *sorted(set(parts)), *sorted(numbered)])
 
 
-def test_a_plan_too_long_for_one_page_is_cut_between_measures_and_every_link_finds_its_measure(tmp_path, monkeypatch, measures):
+def _well_formed(out, pages) -> None:
+    """One h1, no skipped heading level and a title of its own on each of these pages."""
+    from tests.site.test_html_quality import heading_problem
+    titles = []
+    for page in pages:
+        html = (out / page).read_text(encoding="utf-8")
+        main = html.split("<main", 1)[1].split("</main>", 1)[0]
+        problem = heading_problem([int(h) for h in re.findall(r"<h([1-6])[\s>]", main)])
+        assert problem is None, (page, problem)
+        titles.append(re.search(r"<title>(.*?)</title>", html, re.S).group(1))
+    assert len(set(titles)) == len(titles), titles
+
+
+def test_a_plan_too_long_for_one_page_is_cut_between_measures_and_every_link_finds_its_measure(tmp_path, monkeypatch):
     """Past PLAN_PAGE_BYTES a plan takes numbered pages: each measure is on exactly one of them, in
-    document order; links to a measure (cards, similar measures, contents, open data, search) name
-    its page; a heading whose measures run on is shown again (续)."""
-    import posixpath
+    document order, with its sub-items; the headings above a measure are on its page (marked 续 when
+    they began on an earlier one); links to a measure (cards, similar measures, contents, open data,
+    search) name its page."""
     from pathlib import Path
 
-    from site_builder import routes, search
+    from site_builder import paging, search
     from site_builder.audit import audit_site
     from site_builder.build import Paths, build
     root = Path(__file__).resolve().parents[2]
-    monkeypatch.setattr(routes, "PLAN_PAGE_BYTES", 40_000)
+    monkeypatch.setattr(paging, "PLAN_PAGE_BYTES", 40_000)
     out = tmp_path / "out"
     build(Paths(root / "seeds", root / "content", out, root / "templates"), index=False)
     assert [str(f) for f in audit_site(out, 300 * 1024)] == []  # every link and anchor resolves
     got = json.loads((out / "data/measures.json").read_text(encoding="utf-8"))
-    cut = 0
+    cut, continued = 0, 0
     for plan in {m["id"].split("#")[0] for m in got}:
-        pages = [out / "plans" / plan / "index.html"]
-        n = 2
-        while (out / "plans" / plan / str(n) / "index.html").exists():
-            pages.append(out / "plans" / plan / str(n) / "index.html")
-            n += 1
+        pages = [f"plans/{plan}/index.html"]
+        while (out / f"plans/{plan}/{len(pages) + 1}/index.html").exists():
+            pages.append(f"plans/{plan}/{len(pages) + 1}/index.html")
         cut += len(pages) > 1
-        ids = [a for p in pages for a in re.findall(r'<article class="item[^"]*">\s*<h\d id="(m-[^"]+)"', p.read_text(encoding="utf-8"))]
+        _well_formed(out, pages)
+        ids, started = [], set()
+        for page in pages:
+            body = (out / page).read_text(encoding="utf-8").split('class="plan-body"', 1)[1]
+            here = re.findall(r'<article class="item[^"]*">\s*<h\d id="(m-[^"]+)"', body)
+            assert here, f"{page}: a page without a measure"
+            ids += here
+            # Headings in order: each either starts here (its id) or began on an earlier page (续).
+            for head_id, title in re.findall(r'<h\d(?: id="(s-[^"]+)")?>([^<]*)</h\d>', body):
+                if head_id:
+                    started.add(title)
+                else:
+                    assert title.endswith("（续）") and title[:-3] in started, (page, title)
+                    continued += 1
         want = [m["id"].split("#")[1] for m in got if m["id"].startswith(plan + "#")]
-        assert ids == want  # each measure once, in document order across the pages
-        if len(pages) > 1:
-            assert all("（续）" in p.read_text(encoding="utf-8") or "s-" not in p.read_text(encoding="utf-8") for p in pages[1:])
+        assert ids == want  # each measure once, in document order, sub-items with their item
     assert cut >= 3, "the limit cut too few plans to test"
+    assert continued, "no heading ran on to a next page: the 续 headings went untested"
     for m in got:  # open data names the page that holds the measure
         page, anchor = m["url"].split("#")
         assert f'id="{anchor}"' in (out / page).read_text(encoding="utf-8"), m["url"]
     data = search.read_offline_index(out)  # search results link to the page that holds the part
     for page, anchor, _title, _text in data["parts"]:
         assert f'id="{anchor}"' in (out / data["pages"][page][0]).read_text(encoding="utf-8")
-    assert any(posixpath.basename(posixpath.dirname(p)).isdigit() for p, _t in data["pages"])
