@@ -17,7 +17,7 @@ from .cache import ParseCache
 from .progress import Progress
 from .tagging import Tagger
 from .read import MAX_BYTES, find_sources, read_source
-from .write import Files, check_output_folder, discard, link_tree, same_files, staging, write_site
+from .write import Files, Manifest, check_output_folder, discard, link_tree, same_files, staging, write_site
 
 LIVE_RELOAD = "assets/live-reload.js"
 """Written only by ``serve`` builds, so a published site never carries it."""
@@ -54,6 +54,8 @@ class Summary:
     """Things left out on purpose, printed with the summary."""
     timings: tuple[tuple[str, float], ...] = ()
     """Each step of the build and its seconds, in order."""
+    kept: int = 0
+    """Files whose bytes the previous build already wrote there, so they were not written again."""
 
 
 def parse_all(paths: Paths, lex: lexicon.Lexicon, report: Report, cache: ParseCache,
@@ -142,7 +144,8 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
         raise StrictFailure(report)
     with progress.step("页面列表"):
         pages = routes.pages(lib, lex, config)
-    files = Files(staging(paths.out))
+    manifest = Manifest(cache_dir / "output.json" if cache_dir else None, paths.out)
+    files = Files(staging(paths.out), paths.out, manifest)
     try:
         env = render.environment(paths.templates)
         state = _RenderState(env, paths.templates, pages, lib, config, live_reload, render.Cards(env, lib))
@@ -166,9 +169,10 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
 
     with progress.step("写出"):
         write_site(files, paths.out, finish)
+    manifest.save(files.written)
     return Summary(len(lib.plans), len(lib.entries), len(pages), len(files), indexed, report,
                    time.perf_counter() - started, edits, () if site_map else (sitemap.NOTICE,),
-                   tuple(progress.timings))
+                   tuple(progress.timings), files.kept)
 
 
 RENDER_BATCH = 32
@@ -226,8 +230,9 @@ def _other_files(files: Files, paths: Paths, lib, lex, config, pages, live_reloa
 
 def _index(site_dir: Path, paths: Paths, cache_dir: Path | None) -> int:
     """Index the staged site; returns the number of pages whose text the index holds."""
-    # Pagefind always indexes everything; when no page changed and neither did the code that
-    # makes the index, the previous index is this site's index, so it is linked in instead.
+    # Pagefind always indexes everything. Its records come from the offline index alone (never the
+    # pages), so when that did not change and neither did the code that makes the index, the
+    # previous index is this site's index, and it is linked in instead.
     stamp = cache_dir / "search.stamp" if cache_dir else None
     mark = search.fingerprint(paths.templates)
     previous = paths.out / "pagefind"
@@ -235,8 +240,7 @@ def _index(site_dir: Path, paths: Paths, cache_dir: Path | None) -> int:
         known_mark, known_count = stamp.read_text(encoding="utf-8").split() if stamp else ("", "0")
     except (OSError, ValueError):
         known_mark, known_count = "", "0"
-    if known_mark == mark and previous.is_dir() and same_files(site_dir, paths.out, "**/*.html") \
-            and same_files(site_dir, paths.out, offline.PATH):
+    if known_mark == mark and previous.is_dir() and same_files(site_dir, paths.out, offline.PATH):
         link_tree(previous, site_dir / "pagefind")
         return int(known_count)
     indexed = search.index_site(site_dir)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import ctypes
+import hashlib
+import json
 import os
 import shutil
 import sys
@@ -15,10 +17,23 @@ class Files:
     """The site's files, path → bytes; a second file at one path is an error.
 
     With a ``root`` (``staging(out_dir)``) each file is written there as it is added, so a national
-    site never sits in memory whole; without one they are kept for ``write_site`` to write."""
+    site never sits in memory whole; without one they are kept for ``write_site`` to write.
 
-    def __init__(self, root: Path | None = None) -> None:
+    With a ``previous`` site and its ``Manifest``, a file whose bytes are those the previous build
+    wrote at that path is not written again: the previous file is hard-linked in, so its
+    modification time stays and a sync to the web server sends only what changed. Only digests are
+    compared; neither version is read back."""
+
+    def __init__(self, root: Path | None = None, previous: Path | None = None,
+                 manifest: Manifest | None = None) -> None:
         self.root = root
+        self.previous = previous
+        self.manifest = manifest
+        self.written: dict[str, tuple] = {}
+        """Path → (digest, size, mtime_ns, inode) of each file written or linked: the next manifest."""
+        self.compared: set[str] = set()
+        """Paths the manifest knew, so whether they changed is settled."""
+        self.kept = 0
         self._files: dict[str, bytes] = {}
         self._origin: dict[str, str] = {}
         self._folders: set[Path] = set()
@@ -38,13 +53,72 @@ class Files:
         if target.parent not in self._folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(target.parent)
-        target.write_bytes(data)
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        if not (self.manifest and self.previous and self._link_previous(path, digest, target)):
+            target.write_bytes(data)
+        if self.manifest is not None:
+            st = target.stat()
+            self.written[path] = (digest, st.st_size, st.st_mtime_ns, st.st_ino)
+
+    def _link_previous(self, path: str, digest: str, target: Path) -> bool:
+        known = self.manifest.files.get(path)
+        if not known:
+            return False
+        self.compared.add(path)
+        if known[0] != digest:
+            return False
+        try:
+            old = self.previous / path
+            st = old.lstat()
+            # The file must still be the one that build wrote: nobody replaced or edited it since.
+            if (st.st_size, st.st_mtime_ns, st.st_ino) != tuple(known[1:]):
+                return False
+            os.link(old, target)
+        except OSError:
+            return False
+        self.kept += 1
+        return True
 
     def items(self):
         return sorted(self._files.items())
 
     def __len__(self) -> int:
         return len(self._origin)
+
+
+class Manifest:
+    """What the previous build wrote into an output folder: path → (digest, size, mtime_ns, inode),
+    kept in the build cache beside the parse cache. Read back only for the same output folder."""
+
+    def __init__(self, path: Path | None, out_dir: Path):
+        self.path = path
+        self.out_dir = str(out_dir.resolve())
+        self.files: dict[str, list] = {}
+        if path is None:
+            return
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("out") == self.out_dir:
+                self.files = data["files"]
+        except (OSError, ValueError, KeyError, AttributeError):
+            pass  # no manifest or a damaged one: every file is written
+
+    def save(self, written: dict[str, tuple]) -> None:
+        """Record what is now in the output folder (after the swap)."""
+        if self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(self.path.name + ".tmp")
+            tmp.write_text(json.dumps({"out": self.out_dir, "files": written}, separators=(",", ":")), encoding="utf-8")
+            tmp.replace(self.path)
+        except OSError:
+            pass
+
+    def forget(self) -> None:
+        """After a failed build: the output folder may not be what the manifest says."""
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
 
 
 def staging(out_dir: Path) -> Path:
@@ -81,7 +155,9 @@ def write_site(files: Files, out_dir: Path, finish: Callable[[Path], None]) -> N
             target.write_bytes(data)
         finish(tmp)
         if out_dir.exists():
-            _keep_unchanged(out_dir, tmp)
+            # What ``files`` already compared by digest is left alone; the rest (the search index,
+            # or every file when there is no manifest) is compared byte for byte.
+            _keep_unchanged(out_dir, tmp, files.compared)
         if out_dir.exists() and _exchange(tmp, out_dir):
             shutil.rmtree(tmp, ignore_errors=True)  # now holds the previous site
             return
@@ -96,14 +172,18 @@ def write_site(files: Files, out_dir: Path, finish: Callable[[Path], None]) -> N
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _keep_unchanged(old_dir: Path, new_dir: Path) -> int:
+def _keep_unchanged(old_dir: Path, new_dir: Path, decided: set[str] = frozenset()) -> int:
     """Files whose bytes did not change become hard links to the previous site's files, so their
-    modification times stay and a sync to the web server sends only what changed."""
+    modification times stay and a sync to the web server sends only what changed. Paths in
+    ``decided`` were already compared by digest."""
     kept = 0
     for new in new_dir.rglob("*"):
         if not new.is_file() or new.is_symlink():
             continue
-        old = old_dir / new.relative_to(new_dir)
+        rel = new.relative_to(new_dir)
+        if decided and rel.as_posix() in decided:
+            continue
+        old = old_dir / rel
         try:
             if old.is_file() and os.path.samefile(old, new):
                 kept += 1  # already the previous file (a reused search index)

@@ -32,8 +32,16 @@ def test_a_cached_rebuild_writes_the_same_site_and_keeps_unchanged_files(tmp_pat
     warm = build(paths, index=False, cache_dir=cache)
     assert _tree(paths.out) == first
     assert [str(d) for d in warm.report.sorted()] == [str(d) for d in cold.report.sorted()]
-    # Nothing changed, so every file is the previous one (same inode, same mtime).
+    # Nothing changed, so every file is the previous one (same inode, same mtime), and the build
+    # knew it from the digests it kept, without writing them.
     assert all((paths.out / p).stat().st_ino == inodes[p] for p in first)
+    assert warm.kept == warm.files
+    # A file edited in the output folder is not the one the build wrote: it is written again.
+    home = paths.out / "index.html"
+    home.write_bytes(home.read_bytes().replace(b"<h1", b"<h1 data-edited", 1))
+    again = build(paths, index=False, cache_dir=cache)
+    assert _tree(paths.out) == first and again.kept == again.files - 1
+    inodes["index.html"] = home.stat().st_ino
 
     # Edit one plan: it is re-parsed, its page changes, and untouched plans keep their files.
     seed = sorted(paths.seeds.glob("*.txt"))[0]
