@@ -10,6 +10,7 @@ import tempfile
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import Iterable, Iterator
 from urllib.parse import quote
 
 from . import offline
@@ -81,16 +82,21 @@ def records(data: dict) -> list[Record]:
     and each heading and item (filter ``page``), both keyed by the page as ``index|path|title``
     (see ``_escape_key``), so search.js counts, groups and labels results by page before it loads
     any. Filters are not searched; meta is, hence spaced like the content."""
+    return list(iter_records(data))
+
+
+def iter_records(data: dict) -> Iterator[Record]:
+    """``records`` one at a time: at national scale their spaced texts are hundreds of megabytes."""
     pages = data["pages"]
     keys = ["|".join(_escape_key(str(x)) for x in (i, path, title)) for i, (path, title) in enumerate(pages)]
-    out = [Record(f"t/{i}.html", spaced(title), (("titled", keys[i]),), 0) for i, (_, title) in enumerate(pages)]
+    for i, (_, title) in enumerate(pages):
+        yield Record(f"t/{i}.html", spaced(title), (("titled", keys[i]),), 0)
     place: dict[int, int] = {}
     for page, anchor, title, text in data["parts"]:
         place[page] = place.get(page, 0) + 1
         content = spaced(f"{title}\n{text}" if title else text)
-        out.append(Record(f"p/{page}/{quote(anchor, safe='')}.html", content, (("page", keys[page]),),
-                          place[page], spaced(title)))
-    return out
+        yield Record(f"p/{page}/{quote(anchor, safe='')}.html", content, (("page", keys[page]),),
+                     place[page], spaced(title))
 
 
 def _escape_key(text: str) -> str:
@@ -142,7 +148,7 @@ def _run(coro):
         return pool.submit(asyncio.run, coro).result()
 
 
-def write_records(folder: Path, recs: list[Record]) -> None:
+def write_records(folder: Path, recs: Iterable[Record]) -> None:
     """Each record's HTML to its file under ``folder``. With a record per heading and item these
     are about 100 small files a plan, so each costs the fewest system calls: its folder made once,
     then open, write, close — 3 a file, where ``mkdir`` and ``Path.write_text`` made 9 (strace)."""
@@ -167,19 +173,31 @@ def index_site(site_dir: Path) -> int:
     """Write ``pagefind/`` for the built site; returns the number of pages whose text it holds."""
     logging.getLogger("pagefind").setLevel(logging.WARNING)
     try:
-        from pagefind.index import IndexConfig, PagefindIndex
+        from pagefind.index import IndexConfig
+        from pagefind.service import PagefindService
     except ImportError as exc:  # pragma: no cover - installation problem
         raise InputError(Diagnostic("pagefind", None, "error", f"无法导入 Pagefind：{exc}",
                                     "运行 pip install 'pagefind[extended]'"))
     data = read_offline_index(site_dir)
+    pages = len(data["pages"])
+    out = site_dir / "pagefind"
 
     async def run(folder: Path) -> None:
         # One folder of small HTML files, read in one request: the Python API answers each request
         # after a 0.1 s pause, so a request per record would take over a minute.
-        write_records(folder, records(data))
-        config = IndexConfig(output_path=str(site_dir / "pagefind"), force_language=LANGUAGE)
-        async with PagefindIndex(config=config) as index:
+        write_records(folder, iter_records(data))
+        data.clear()  # the texts are in the record files now; Pagefind runs long, so free them
+        service = await PagefindService().launch()
+        try:
+            index = await service.create_index(IndexConfig(force_language=LANGUAGE))
             await index.add_directory(str(folder))
+            await index.write_files(str(out))
+            # Pagefind answers once every file is created, but its last writes (tokio files are
+            # written from a thread pool) may still be under way, and closing the service kills it:
+            # files went missing that way (wasm.unknown.pagefind, the UI scripts).
+            await _written(out)
+        finally:
+            await service.close()
 
     try:
         with tempfile.TemporaryDirectory(prefix="pagefind-records-") as folder:
@@ -187,4 +205,41 @@ def index_site(site_dir: Path) -> int:
     except FileNotFoundError as exc:
         raise InputError(Diagnostic("pagefind", None, "error", f"找不到 Pagefind 程序：{exc}",
                                     "运行 pip install 'pagefind[extended]'"))
-    return len(data["pages"])
+    missing = [name for name in ESSENTIAL if not any(out.glob(name))]
+    if missing:
+        raise InputError(Diagnostic("pagefind", None, "error", f"Pagefind 没有写完搜索索引，缺少 {'、'.join(missing)}",
+                                    "重新构建；上一次的网站保持不变"))
+    return pages
+
+
+ESSENTIAL = ("pagefind.js", "pagefind-entry.json", "pagefind.*.pf_meta", "wasm.*.pagefind")
+"""Files of the index search.js cannot work without."""
+
+
+async def _written(folder: Path, timeout: float = 60.0) -> None:
+    """Wait until no process has a file under ``folder`` open for writing (Linux: /proc)."""
+    proc = Path("/proc")
+    if not (proc / "self" / "fd").is_dir():
+        await asyncio.sleep(1.0)  # elsewhere, a pause that covered every write seen here
+        return
+    inside = str(folder.resolve()) + os.sep
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        if not any(_open_under(pid, inside) for pid in proc.iterdir() if pid.name.isdigit()):
+            return
+        await asyncio.sleep(0.05)
+
+
+def _open_under(pid: Path, inside: str) -> bool:
+    try:
+        fds = list((pid / "fd").iterdir())
+    except OSError:
+        return False  # gone, or not ours to look at
+    for fd in fds:
+        try:
+            if os.readlink(fd).startswith(inside):
+                return True
+        except OSError:
+            continue
+    return False
