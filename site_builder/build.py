@@ -217,8 +217,8 @@ def _other_files(files: Files, paths: Paths, lib, lex, config, pages, live_reloa
                       display_path(asset))
     if live_reload:
         files.add(LIVE_RELOAD, (Path(__file__).parent / "live_reload.js").read_bytes(), "serve")
-    for path, data in opendata.files(lib).items():
-        files.add(path, data, "opendata")
+    for path, chunks in opendata.files(lib).items():
+        files.add_stream(path, chunks, "opendata")
     for path, data in feeds.files(lib, lex, config).items():
         files.add(path, data, "feeds")
     files.add(offline.PATH, offline.index_script(pages, lib, lex), "offline search index")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Iterable, Iterator
 
 from .library import Library
 from .routes import url_for
@@ -53,18 +54,29 @@ def measure_record(entry) -> dict:
     }
 
 
-def files(lib: Library) -> dict[str, bytes]:
-    plans = [plan_record(lib, p) for p in lib.plans]
-    measures = [measure_record(e) for e in lib.entries]
-    out = {
-        "data/plans.json": _json(plans),
-        "data/measures.json": _json(measures),
+def files(lib: Library) -> dict[str, Iterator[bytes]]:
+    """Path → the file's bytes in pieces, made as they are written: at national scale measures.json
+    and measures.csv are hundreds of megabytes, and made whole (records, text, bytes) they were the
+    build's peak of memory."""
+    return {
+        "data/plans.json": iter([_json([plan_record(lib, p) for p in lib.plans])]),
+        "data/measures.json": _json_list(measure_record(e) for e in lib.entries),
+        "data/measures.csv": _csv(measure_record(e) for e in lib.entries),
     }
+
+
+CSV_COLUMNS = ["id", "plan_id", "path", "number", "kind", "heading", "text", "lead_units", "units",
+               "amounts", "groups", "url"]
+CHUNK = 1 << 20
+"""About how many characters are gathered before they are handed on as bytes."""
+
+
+def _csv(measures: Iterable[dict]) -> Iterator[bytes]:
     buf = io.StringIO()
-    cols = ["id", "plan_id", "path", "number", "kind", "heading", "text", "lead_units", "units",
-            "amounts", "groups", "url"]
+    # A BOM so spreadsheet programs on Chinese Windows open the CSV as UTF-8.
+    buf.write("\ufeff")
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(cols)
+    w.writerow(CSV_COLUMNS)
     for m in measures:
         row = dict(m)
         row["path"] = "、".join(m["path"])
@@ -72,10 +84,28 @@ def files(lib: Library) -> dict[str, bytes]:
         row["units"] = "、".join(m["units"])
         row["amounts"] = "、".join(a["text"] for a in m["amounts"])
         row["groups"] = "、".join(m["groups"])
-        w.writerow(["" if row[c] is None else row[c] for c in cols])
-    # A BOM so spreadsheet programs on Chinese Windows open the CSV as UTF-8.
-    out["data/measures.csv"] = ("\ufeff" + buf.getvalue()).encode("utf-8")
-    return out
+        w.writerow(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
+        if buf.tell() > CHUNK:
+            yield buf.getvalue().encode("utf-8")
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue().encode("utf-8")
+
+
+def _json_list(records: Iterable[dict]) -> Iterator[bytes]:
+    """``_json(list(records))``, byte for byte, a record at a time."""
+    parts, size, first = ["["], 0, True
+    for r in records:
+        # A list element sits one level in: each of its lines gets one more space.
+        text = json.dumps(r, ensure_ascii=False, indent=1).replace("\n", "\n ")
+        parts.append(("\n " if first else ",\n ") + text)
+        first = False
+        size += len(text)
+        if size > CHUNK:
+            yield "".join(parts).encode("utf-8")
+            parts, size = [], 0
+    parts.append("]\n" if first else "\n]\n")
+    yield "".join(parts).encode("utf-8")
 
 
 def _json(value) -> bytes:

@@ -8,7 +8,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from .diagnostics import Diagnostic, InputError, display_path
 
@@ -39,6 +39,40 @@ class Files:
         self._folders: set[Path] = set()
 
     def add(self, path: str, data: bytes, origin: str) -> None:
+        self._claim(path, origin)
+        if self.root is None:
+            self._files[path] = data
+            return
+        target = self._target(path)
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        if not self._link_previous(path, digest, target):
+            target.write_bytes(data)
+        self._record(path, digest, target)
+
+    def add_stream(self, path: str, chunks: Iterable[bytes], origin: str) -> None:
+        """``add`` for a file made in pieces (open data at national scale): written as they come,
+        so it is never whole in memory; when its digest shows the previous build wrote the same
+        bytes, the previous file takes its place."""
+        self._claim(path, origin)
+        if self.root is None:
+            self._files[path] = b"".join(chunks)
+            return
+        target = self._target(path)
+        h = hashlib.blake2b(digest_size=16)
+        with target.open("wb") as fh:
+            for chunk in chunks:
+                h.update(chunk)
+                fh.write(chunk)
+        digest = h.hexdigest()
+        part = target.with_name(target.name + ".new")
+        target.rename(part)
+        if self._link_previous(path, digest, target):
+            part.unlink()
+        else:
+            part.rename(target)
+        self._record(path, digest, target)
+
+    def _claim(self, path: str, origin: str) -> None:
         if ".." in path.split("/") or path.startswith("/"):
             raise InputError(Diagnostic(origin, None, "error", f"输出路径越界：{path}"))
         if path in self._origin:
@@ -46,21 +80,22 @@ class Files:
                                         f"两个页面要写到同一路径 {path}（另一个来自 {self._origin[path]}）",
                                         "检查重复的方案或分组 slug"))
         self._origin[path] = origin
-        if self.root is None:
-            self._files[path] = data
-            return
+
+    def _target(self, path: str) -> Path:
         target = self.root / path
         if target.parent not in self._folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(target.parent)
-        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-        if not (self.manifest and self.previous and self._link_previous(path, digest, target)):
-            target.write_bytes(data)
+        return target
+
+    def _record(self, path: str, digest: str, target: Path) -> None:
         if self.manifest is not None:
             st = target.stat()
             self.written[path] = (digest, st.st_size, st.st_mtime_ns, st.st_ino)
 
     def _link_previous(self, path: str, digest: str, target: Path) -> bool:
+        if not (self.manifest and self.previous):
+            return False
         known = self.manifest.files.get(path)
         if not known:
             return False
@@ -189,7 +224,7 @@ def _keep_unchanged(old_dir: Path, new_dir: Path, decided: set[str] = frozenset(
                 kept += 1  # already the previous file (a reused search index)
                 continue
             if old.is_file() and not old.is_symlink() and old.stat().st_size == new.stat().st_size \
-                    and old.read_bytes() == new.read_bytes():
+                    and (_named_by_content(rel) or old.read_bytes() == new.read_bytes()):
                 link = new.with_name(new.name + ".link-tmp")
                 os.link(old, link)
                 os.replace(link, new)
@@ -197,6 +232,15 @@ def _keep_unchanged(old_dir: Path, new_dir: Path, decided: set[str] = frozenset(
         except OSError:
             continue  # another file system or no hard links: keep the new copy
     return kept
+
+
+def _named_by_content(rel: Path) -> bool:
+    """Pagefind names its index files by a hash of their content (it never rewrites one that
+    exists), so one of the same name and size is the same file: at national scale there are
+    hundreds of thousands, and reading both copies of each took most of a rebuild."""
+    parts = rel.parts
+    return len(parts) >= 2 and parts[0] == "pagefind" and (
+        parts[1] in ("fragment", "index", "filter") or rel.name.endswith(".pf_meta"))
 
 
 def same_files(new_dir: Path, old_dir: Path, pattern: str) -> bool:
