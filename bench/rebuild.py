@@ -23,8 +23,10 @@ from site_builder.build import Paths, build  # noqa: E402
 
 def timed(paths: Paths, cache: Path, index: bool) -> float:
     start = time.perf_counter()
-    build(paths, index=index, cache_dir=cache)
-    return time.perf_counter() - start
+    summary = build(paths, index=index, cache_dir=cache)
+    took = time.perf_counter() - start
+    print("  steps: " + ", ".join(f"{name} {seconds:.2f}" for name, seconds in summary.timings), file=sys.stderr)
+    return took
 
 
 def main() -> int:

@@ -200,7 +200,7 @@ def index_site(site_dir: Path) -> int:
             await service.close()
 
     try:
-        with tempfile.TemporaryDirectory(prefix="pagefind-records-") as folder:
+        with tempfile.TemporaryDirectory(prefix="pagefind-records-", dir=_memory_folder(site_dir)) as folder:
             _run(run(Path(folder)))
     except FileNotFoundError as exc:
         raise InputError(Diagnostic("pagefind", None, "error", f"找不到 Pagefind 程序：{exc}",
@@ -210,6 +210,27 @@ def index_site(site_dir: Path) -> int:
         raise InputError(Diagnostic("pagefind", None, "error", f"Pagefind 没有写完搜索索引，缺少 {'、'.join(missing)}",
                                     "重新构建；上一次的网站保持不变"))
     return pages
+
+
+MEMORY_FOLDER = Path("/dev/shm")  # noqa: S108 - only the parent of a TemporaryDirectory (mode 700, random name)
+"""Where the record files go when it is there and roomy: a file system in memory, since they are
+written, read once and deleted. Making the seeds' 752 took 0.35 s on this machine's disk while it
+was busy writing a large site back (0.036 s when idle), 0.013 s in memory; a seeds rebuild after
+an edit took 1.98 and 2.35 s with them on disk, 1.80 and 1.82 s in memory (bench/rebuild.py,
+alternating)."""
+
+
+def _memory_folder(site_dir: Path) -> str | None:
+    """MEMORY_FOLDER when it is a writable folder with room for the records (a few times the
+    offline index they are made from), else None: the system's temporary folder."""
+    try:
+        need = 4 * (site_dir / offline.PATH).stat().st_size + (64 << 20)
+        st = os.statvfs(MEMORY_FOLDER)
+        if os.access(MEMORY_FOLDER, os.W_OK | os.X_OK) and st.f_bavail * st.f_frsize >= need:
+            return str(MEMORY_FOLDER)
+    except (OSError, AttributeError):
+        pass
+    return None
 
 
 ESSENTIAL = ("pagefind.js", "pagefind-entry.json", "pagefind.*.pf_meta", "wasm.*.pagefind")
