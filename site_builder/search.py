@@ -214,7 +214,7 @@ def index_site(site_dir: Path) -> int:
 
 MEMORY_FOLDER = Path("/dev/shm")  # noqa: S108 - only the parent of a TemporaryDirectory (mode 700, random name)
 """Where the record files go when it is there and roomy: a file system in memory, since they are
-written, read once and deleted. Making the seeds' 752 took 0.35 s on this machine's disk while it
+written, read once and deleted. Making the seeds' 752 took 0.35 s on the benchmark machine's disk while it
 was busy writing a large site back (0.036 s when idle), 0.013 s in memory; a seeds rebuild after
 an edit took 1.98 and 2.35 s with them on disk, 1.80 and 1.82 s in memory (bench/rebuild.py,
 alternating)."""
