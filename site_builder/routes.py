@@ -168,15 +168,14 @@ def pages(lib: Library, lex: Lexicon, config: Config) -> list[Page]:
             "group_of": group_of,
             "same_parent": _same_parent(lib, plan),
             "dep_of": dep_of, "policy_of": {c: Policy(c) for c in plan.cites},
-            "number": 1, "pager": [], "cut": cut.page_of, "paths": [url_for(PlanPart(plan, n)) for n in range(1, count + 1)],
-            "shown": None, "continued": frozenset(),
+            "cut": cut.page_of, "paths": [url_for(PlanPart(plan, n)) for n in range(1, count + 1)],
         }
         for number in range(1, count + 1):
-            here = PlanPart(plan, number)
             shown, continued = _on_page(plan.body, cut, number) if count > 1 else (None, frozenset())
-            out.append(Page(url_for(here), "plan.html", plan.title + (f"（第 {number} 页）" if number > 1 else ""), {
-                **context, "number": number, "shown": shown, "continued": continued,
-                "pager": [(n, PlanPart(plan, n), n == number) for n in range(1, count + 1)] if count > 1 else []}))
+            out.append(Page(url_for(PlanPart(plan, number)), "plan.html",
+                            plan.title + (f"（第 {number} 页）" if number > 1 else ""), {
+                                **context, "number": number, "shown": shown, "continued": continued,
+                                "pager": _pager(lambda n: PlanPart(plan, n), number, count)}))
     owners: dict[str, dict[str, RegionNode] | None] = {}
     for group in lex.groups:
         group_pages, owners[group.slug] = _group_pages(lib, lex, group, places)
@@ -211,16 +210,14 @@ def _on_page(body, cut: Cut, number: int) -> tuple[frozenset[str], frozenset[str
                 if cut.page(anchor) == number:
                     shown.add(anchor)
                 walk(n.children, above + [anchor])
-            elif cut.page(n.anchor) == number:
-                todo = [n]  # with its sub-items: they are on its page
-                while todo:
-                    item = todo.pop()
-                    shown.add(item.anchor)
-                    todo.extend(item.children)
-                for a in above:
-                    if a not in shown:
-                        continued.add(a)
-                        shown.add(a)
+            else:
+                if cut.page(n.anchor) == number:  # sub-items are cut with their item, so share its page
+                    shown.add(n.anchor)
+                    for a in above:
+                        if a not in shown:
+                            continued.add(a)
+                            shown.add(a)
+                walk(n.children, above)
 
     walk(body, [])
     return frozenset(shown), frozenset(continued)
@@ -279,7 +276,7 @@ def _group_pages(lib: Library, lex: Lexicon, group: Group, places) -> tuple[list
             here = RegionSlice(target, root, number)
             out.append(Page(url_for(here), "group.html", f"{title}（{root.full_name}{_nth(number, of)}）", {
                 **context, "part_of": target, "count": sum(len(es) for *_x, es in secs),
-                "pager": _pager(target, root, number, of),
+                "pager": _pager(lambda n: RegionSlice(target, root, n), number, of),
                 "sections": [(r, d - base, n, es, None) for r, d, n, es in secs]}))
     return out, whole
 
@@ -315,9 +312,10 @@ def _nth(number: int, of: int) -> str:
     return f"，第 {number} 页" if of > 1 else ""
 
 
-def _pager(parent, region: RegionNode, number: int, of: int) -> list[tuple[int, RegionSlice, bool]]:
-    """(page number, page, whether it is this one) for a region whose own measures take several pages."""
-    return [(n, RegionSlice(parent, region, n), n == number) for n in range(1, of + 1)] if of > 1 else []
+def _pager(page, number: int, of: int) -> list[tuple[int, Any, bool]]:
+    """(page number, ``page(number)``, whether it is this one) for something that takes ``of`` pages
+    (a plan, or a region's own measures or plans on a list); empty when it takes one."""
+    return [(n, page(n), n == number) for n in range(1, of + 1)] if of > 1 else []
 
 
 def _by_region(lib: Library, entries, places, plan_id=lambda e: e.plan.id) -> list[tuple[RegionNode, int, int, list]]:
@@ -373,7 +371,7 @@ def _department_pages(lib: Library, lex: Lexicon, places) -> list[Page]:
             out.append(Page(url_for(RegionSlice(dep, root, number)), "department.html",
                             f"{dep.name}负责的政策措施（{root.full_name}{_nth(number, of)}）",
                             {**context, **_roles(lib, dep, mine, places, secs[0][1]), "part_of": dep,
-                             "pager": _pager(dep, root, number, of)}))
+                             "pager": _pager(lambda n: RegionSlice(dep, root, n), number, of)}))
     return out
 
 
@@ -416,7 +414,7 @@ def _policy_pages(lib: Library, places) -> list[Page]:
         for root, secs, number, of in parts:
             out.append(Page(url_for(RegionSlice(policy, root, number)), "policy.html",
                             f"{title}（{root.full_name}{_nth(number, of)}）", {
-                                **context, "plans": (), "part_of": policy, "pager": _pager(policy, root, number, of),
+                                **context, "plans": (), "part_of": policy, "pager": _pager(lambda n: RegionSlice(policy, root, n), number, of),
                                 "count": sum(len(ps) for *_x, ps in secs),
                                 "sections": [(r, d - secs[0][1], n, ps) for r, d, n, ps in secs]}))
     return out
@@ -456,7 +454,7 @@ def _amount_pages(lib: Library, lex: Lexicon) -> list[Page]:
             out.append(Page(url_for(here), "amounts.html", title + (f"（第 {n} 页）" if n > 1 else ""), {
                 "rows": chunk, "groups": groups, "group": group, "total": len(rows), "group_of": group_of,
                 "shown": len(shown), "start": (n - 1) * AMOUNTS_PER_PAGE + 1,
-                "pages": list(enumerate(targets, 1)) if len(targets) > 1 else [], "page_number": n,
+                "pager": _pager(lambda k: targets[k - 1], n, len(targets)),
             }))
     return out
 
