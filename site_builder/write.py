@@ -58,14 +58,13 @@ class Files:
             self._files[path] = b"".join(chunks)
             return
         target = self._target(path)
+        part = target.with_name(target.name + ".new")  # the digest is known only at the end
         h = hashlib.blake2b(digest_size=16)
-        with target.open("wb") as fh:
+        with part.open("wb") as fh:
             for chunk in chunks:
                 h.update(chunk)
                 fh.write(chunk)
         digest = h.hexdigest()
-        part = target.with_name(target.name + ".new")
-        target.rename(part)
         if self._link_previous(path, digest, target):
             part.unlink()
         else:
@@ -149,11 +148,6 @@ class Manifest:
             tmp.replace(self.path)
         except OSError:
             pass
-
-    def forget(self) -> None:
-        """After a failed build: the output folder may not be what the manifest says."""
-        if self.path is not None:
-            self.path.unlink(missing_ok=True)
 
 
 def staging(out_dir: Path) -> Path:
