@@ -1,11 +1,10 @@
 """Search index: one Pagefind record per heading and item, its Chinese split into single characters."""
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
 import os
 import re
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from html import escape
@@ -137,17 +136,6 @@ def fingerprint(templates: Path) -> str:
     return h.hexdigest()
 
 
-def _run(coro):
-    """asyncio.run, also from code that already runs an event loop (a thread of its own then)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro)
-    from concurrent.futures import ThreadPoolExecutor
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
-
-
 def write_records(folder: Path, recs: Iterable[Record]) -> None:
     """Each record's HTML to its file under ``folder``. With a record per heading and item these
     are about 100 small files a plan, so each costs the fewest system calls: its folder made once,
@@ -171,40 +159,35 @@ def write_records(folder: Path, recs: Iterable[Record]) -> None:
 
 def index_site(site_dir: Path) -> int:
     """Write ``pagefind/`` for the built site; returns the number of pages whose text it holds."""
-    logging.getLogger("pagefind").setLevel(logging.WARNING)
     try:
-        from pagefind.index import IndexConfig
-        from pagefind.service import PagefindService
+        from pagefind.service import get_executable
     except ImportError as exc:  # pragma: no cover - installation problem
         raise InputError(Diagnostic("pagefind", None, "error", f"无法导入 Pagefind：{exc}",
+                                    "运行 pip install 'pagefind[extended]'"))
+    program = get_executable()
+    if program is None:
+        raise InputError(Diagnostic("pagefind", None, "error", "找不到 Pagefind 程序",
                                     "运行 pip install 'pagefind[extended]'"))
     data = read_offline_index(site_dir)
     pages = len(data["pages"])
     out = site_dir / "pagefind"
-
-    async def run(folder: Path) -> None:
-        # One folder of small HTML files, read in one request: the Python API answers each request
-        # after a 0.1 s pause, so a request per record would take over a minute.
-        write_records(folder, iter_records(data))
+    with tempfile.TemporaryDirectory(prefix="pagefind-records-", dir=_memory_folder(site_dir)) as folder:
+        write_records(Path(folder), iter_records(data))
         data.clear()  # the texts are in the record files now; Pagefind runs long, so free them
-        service = await PagefindService().launch()
+        # The command line, not the Python API's service: the service waits 0.1 s before reading
+        # each of its answers, and answers WriteFiles before its last writes are done (files went
+        # missing when it was closed). The command has written everything when it exits.
         try:
-            index = await service.create_index(IndexConfig(force_language=LANGUAGE))
-            await index.add_directory(str(folder))
-            await index.write_files(str(out))
-            # Pagefind answers once every file is created, but its last writes (tokio files are
-            # written from a thread pool) may still be under way, and closing the service kills it:
-            # files went missing that way (wasm.unknown.pagefind, the UI scripts).
-            await _written(out)
-        finally:
-            await service.close()
-
-    try:
-        with tempfile.TemporaryDirectory(prefix="pagefind-records-", dir=_memory_folder(site_dir)) as folder:
-            _run(run(Path(folder)))
-    except FileNotFoundError as exc:
-        raise InputError(Diagnostic("pagefind", None, "error", f"找不到 Pagefind 程序：{exc}",
-                                    "运行 pip install 'pagefind[extended]'"))
+            done = subprocess.run(  # noqa: S603 - the installed Pagefind program, arguments as a list
+                [str(program), "--site", folder, "--output-path", str(out), "--force-language", LANGUAGE, "--silent"],
+                check=False, stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace")
+        except OSError as exc:
+            raise InputError(Diagnostic("pagefind", None, "error", f"无法运行 Pagefind：{exc}",
+                                        "运行 pip install 'pagefind[extended]'"))
+    if done.returncode != 0:
+        said = " ".join((done.stderr or done.stdout).split())[-300:]
+        raise InputError(Diagnostic("pagefind", None, "error", f"Pagefind 出错（退出码 {done.returncode}）：{said}",
+                                    "重新构建；上一次的网站保持不变"))
     missing = [name for name in ESSENTIAL if not any(out.glob(name))]
     if missing:
         raise InputError(Diagnostic("pagefind", None, "error", f"Pagefind 没有写完搜索索引，缺少 {'、'.join(missing)}",
@@ -235,32 +218,3 @@ def _memory_folder(site_dir: Path) -> str | None:
 
 ESSENTIAL = ("pagefind.js", "pagefind-entry.json", "pagefind.*.pf_meta", "wasm.*.pagefind")
 """Files of the index search.js cannot work without."""
-
-
-async def _written(folder: Path, timeout: float = 60.0) -> None:
-    """Wait until no process has a file under ``folder`` open for writing (Linux: /proc)."""
-    proc = Path("/proc")
-    if not (proc / "self" / "fd").is_dir():
-        await asyncio.sleep(1.0)  # elsewhere, a pause that covered every write seen here
-        return
-    inside = str(folder.resolve()) + os.sep
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        if not any(_open_under(pid, inside) for pid in proc.iterdir() if pid.name.isdigit()):
-            return
-        await asyncio.sleep(0.05)
-
-
-def _open_under(pid: Path, inside: str) -> bool:
-    try:
-        fds = list((pid / "fd").iterdir())
-    except OSError:
-        return False  # gone, or not ours to look at
-    for fd in fds:
-        try:
-            if os.readlink(fd).startswith(inside):
-                return True
-        except OSError:
-            continue
-    return False

@@ -1,12 +1,16 @@
 """What Pagefind indexes: single Chinese characters, a gap at line ends, one record per heading and item."""
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
+
+import pytest
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from site_builder import search
+from site_builder import offline, search
+from site_builder.diagnostics import InputError
 
 
 def test_chinese_is_split_into_characters_and_other_words_kept_whole():
@@ -85,3 +89,47 @@ def test_record_files_hold_each_record_in_its_own_file(tmp_path):
     written = {p.relative_to(tmp_path).as_posix(): p.read_text(encoding="utf-8")
                for p in tmp_path.rglob("*.html")}
     assert written == {r.file: r.html() for r in records}
+
+
+def _tiny_site(tmp_path):
+    site = tmp_path / "site"
+    data = {"pages": [["plans/a/index.html", "方案"]], "groups": [], "parts": [[0, "m-1", "", "支持农民工返乡创业。"]]}
+    (site / "search").mkdir(parents=True)
+    (site / offline.PATH).write_text(f"globalThis.{offline.GLOBAL}={json.dumps(data, ensure_ascii=False)};\n",
+                                     encoding="utf-8")
+    return site
+
+
+def _program(tmp_path, body: str) -> str:
+    script = tmp_path / "fake-pagefind"
+    script.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+    script.chmod(0o755)
+    return str(script)
+
+
+def test_a_failing_pagefind_is_reported_with_what_it_said(tmp_path, monkeypatch):
+    site = _tiny_site(tmp_path)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", _program(tmp_path, 'echo "Error: disk full" >&2; exit 3'))
+    with pytest.raises(InputError) as caught:
+        search.index_site(site)
+    said = caught.value.diagnostic.message
+    assert "退出码 3" in said and "disk full" in said
+
+
+def test_an_index_without_its_essential_files_is_refused(tmp_path, monkeypatch):
+    site = _tiny_site(tmp_path)
+    # Exits 0 having written only the entry: the wasm and the rest are missing.
+    body = 'while [ "$1" != --output-path ]; do shift; done; mkdir -p "$2"; echo "{}" > "$2/pagefind-entry.json"'
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", _program(tmp_path, body))
+    with pytest.raises(InputError) as caught:
+        search.index_site(site)
+    assert "wasm.*.pagefind" in caught.value.diagnostic.message
+
+
+def test_pagefind_writes_the_whole_index_from_the_records(tmp_path):
+    site = _tiny_site(tmp_path)
+    assert search.index_site(site) == 1
+    out = site / "pagefind"
+    assert all(any(out.glob(name)) for name in search.ESSENTIAL)
+    entry = json.loads((out / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"][search.LANGUAGE]["page_count"] == 2  # the title record and the item's
