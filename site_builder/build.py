@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 
 from . import config as config_mod
-from . import editorial, feeds, lexicon, library, offline, opendata, render, routes, search, sitemap
+from . import editorial, feeds, fingerprint, lexicon, library, offline, opendata, render, routes, search, sitemap
 from .diagnostics import Diagnostic, InputError, Report, display_path
 from .model import Plan
 from .parse import parse_source
@@ -56,6 +56,8 @@ class Summary:
     """Each step of the build and its seconds, in order."""
     kept: int = 0
     """Files whose bytes the previous build already wrote there, so they were not written again."""
+    rendered: int = 0
+    """Pages rendered; the others' fingerprints were those of the previous build's pages."""
 
 
 def parse_all(paths: Paths, lex: lexicon.Lexicon, report: Report, cache: ParseCache,
@@ -148,12 +150,23 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
     files = Files(staging(paths.out), paths.out, manifest)
     try:
         env = render.environment(paths.templates)
-        state = _RenderState(env, paths.templates, pages, lib, config, live_reload, render.Cards(env, lib))
+        prints = fingerprint.Fingerprints(lib, fingerprint.base((paths.templates, paths.content), lib.today, live_reload))
+        state = _RenderState(env, paths.templates, pages, lib, config, live_reload, render.Cards(env, lib),
+                             prints, manifest.pages)
         batches = [range(i, min(i + RENDER_BATCH, len(pages))) for i in range(0, len(pages), RENDER_BATCH)]
-        rendered = parallel.run(_render_batch, batches, state, jobs)
-        for batch, html in zip(batches, progress.over("生成页面", rendered, len(batches))):
-            for i, data in zip(batch, html):
-                files.add(pages[i].path, data, pages[i].template)
+        done = parallel.run(_render_batch, batches, state, jobs)
+        page_prints: dict[str, str] = {}
+        rendered = 0
+        for batch, results in zip(batches, progress.over("生成页面", done, len(batches))):
+            for i, (digest, data) in zip(batch, results):
+                page = pages[i]
+                if data is None and not files.reuse(page.path, page.template):
+                    data = _render_page(state, page)  # the previous file is gone or was edited
+                if data is not None:
+                    files.add(page.path, data, page.template)
+                    rendered += 1
+                if digest:
+                    page_prints[page.path] = digest
         with progress.step("其他文件"):
             site_map = _other_files(files, paths, lib, lex, config, pages, live_reload)
     except BaseException:
@@ -169,10 +182,10 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
 
     with progress.step("写出"):
         write_site(files, paths.out, finish)
-    manifest.save(files.written)
+    manifest.save(files.written, page_prints)
     return Summary(len(lib.plans), len(lib.entries), len(pages), len(files), indexed, report,
                    time.perf_counter() - started, edits, () if site_map else (sitemap.NOTICE,),
-                   tuple(progress.timings), files.kept)
+                   tuple(progress.timings), files.kept, rendered)
 
 
 RENDER_BATCH = 32
@@ -191,18 +204,29 @@ class _RenderState:
     live_reload: bool
     cards: render.Cards
     """Each worker's own (a forked copy): cards it rendered, to reuse."""
+    prints: fingerprint.Fingerprints
+    """Each worker's own too: the plans and entries it digested."""
+    previous: dict[str, str]
+    """Path → fingerprint of the page the previous build wrote there."""
 
 
-def _render_batch(batch: range, state: _RenderState) -> list[bytes]:
+def _render_batch(batch: range, state: _RenderState) -> list[tuple[str | None, bytes | None]]:
+    """Each page's fingerprint and HTML; no HTML when the fingerprint is the previous build's."""
     out = []
     for i in batch:
         page = state.pages[i]
-        try:
-            html = render.render(state.env, page, state.lib, state.config, state.live_reload, state.cards)
-        except jinja2.TemplateError as exc:
-            raise InputError(render.template_error(exc, state.templates, page)) from None
-        out.append(html.encode("utf-8"))
+        digest = state.prints.of(page)
+        same = digest is not None and state.previous.get(page.path) == digest
+        out.append((digest, None if same else _render_page(state, page)))
     return out
+
+
+def _render_page(state: _RenderState, page: routes.Page) -> bytes:
+    try:
+        html = render.render(state.env, page, state.lib, state.config, state.live_reload, state.cards)
+    except jinja2.TemplateError as exc:
+        raise InputError(render.template_error(exc, state.templates, page)) from None
+    return html.encode("utf-8")
 
 
 def _other_files(files: Files, paths: Paths, lib, lex, config, pages, live_reload: bool) -> dict[str, bytes]:

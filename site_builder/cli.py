@@ -82,7 +82,9 @@ def main(argv: list[str] | None = None) -> int:
             for notice in summary.notices:
                 print(notice)
             r = summary.report
-            print(f"{summary.plans} 个方案，{summary.items} 个条目，{summary.pages} 个页面，"
+            unchanged = summary.pages - summary.rendered
+            print(f"{summary.plans} 个方案，{summary.items} 个条目，{summary.pages} 个页面"
+                  f"{f'（{unchanged} 个未变，未重新生成）' if unchanged else ''}，"
                   f"{summary.files} 个文件{f'（{summary.kept} 个与上次相同，未重写）' if summary.kept else ''}，搜索索引 {summary.indexed} 页；"
                   f"{r.count('error')} 个错误，{r.count('warning')} 个警告；用时 {summary.seconds:.1f} 秒")
             print("各步用时：" + "，".join(f"{name} {seconds:.1f} 秒" for name, seconds in summary.timings))

@@ -71,6 +71,22 @@ class Files:
             part.rename(target)
         self._record(path, digest, target)
 
+    def reuse(self, path: str, origin: str) -> bool:
+        """Link in the previous build's file at ``path`` without its bytes (the caller knows they
+        would be the same: the page's fingerprint did not change), when the manifest vouches that
+        the file is still the one that build wrote; False otherwise, and nothing is claimed."""
+        if self.root is None or path in self._origin:
+            return False
+        known = self.manifest.files.get(path) if self.manifest and self.previous else None
+        if not known:
+            return False
+        target = self._target(path)
+        if not self._link_previous(path, known[0], target):
+            return False
+        self._claim(path, origin)
+        self._record(path, known[0], target)
+        return True
+
     def _claim(self, path: str, origin: str) -> None:
         if ".." in path.split("/") or path.startswith("/"):
             raise InputError(Diagnostic(origin, None, "error", f"输出路径越界：{path}"))
@@ -122,29 +138,34 @@ class Files:
 
 class Manifest:
     """What the previous build wrote into an output folder: path → (digest, size, mtime_ns, inode),
-    kept in the build cache beside the parse cache. Read back only for the same output folder."""
+    kept in the build cache beside the parse cache, with each page's fingerprint
+    (``fingerprint.Fingerprints``). Read back only for the same output folder."""
 
     def __init__(self, path: Path | None, out_dir: Path):
         self.path = path
         self.out_dir = str(out_dir.resolve())
         self.files: dict[str, list] = {}
+        self.pages: dict[str, str] = {}
+        """Path → fingerprint of each page the previous build wrote there."""
         if path is None:
             return
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("out") == self.out_dir:
                 self.files = data["files"]
+                self.pages = data.get("pages", {})
         except (OSError, ValueError, KeyError, AttributeError):
             pass  # no manifest or a damaged one: every file is written
 
-    def save(self, written: dict[str, tuple]) -> None:
-        """Record what is now in the output folder (after the swap)."""
+    def save(self, written: dict[str, tuple], pages: dict[str, str] | None = None) -> None:
+        """Record what is now in the output folder (after the swap) and the pages' fingerprints."""
         if self.path is None:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_name(self.path.name + ".tmp")
-            tmp.write_text(json.dumps({"out": self.out_dir, "files": written}, separators=(",", ":")), encoding="utf-8")
+            tmp.write_text(json.dumps({"out": self.out_dir, "files": written, "pages": pages or {}},
+                                      separators=(",", ":")), encoding="utf-8")
             tmp.replace(self.path)
         except OSError:
             pass

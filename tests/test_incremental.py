@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import threading
 import urllib.request
 from pathlib import Path
 
+from site_builder import fingerprint
 from site_builder.build import LIVE_RELOAD, Paths, build
 from site_builder.serve import BuildState, handler_for
 
@@ -94,3 +96,77 @@ def test_the_search_index_is_reused_when_no_page_changed(tmp_path):
     build(paths, cache_dir=cache)
     fresh = {p: p.stat().st_ino for p in (paths.out / "pagefind").rglob("*") if p.is_file()}
     assert fresh and not set(fresh.items()) <= set(index.items())
+
+
+def _edits(seeds: Path, out: Path):
+    """Edits an author makes: a sentence added to a measure, a plan's title changed (as the
+    built site's open data names the plan and its file), a new group word in a measure, a plan
+    file removed."""
+    first, second, third = sorted(seeds.glob("*.txt"))[:3]
+
+    def sentence():
+        text = first.read_text(encoding="utf-8")
+        at = text.index("。", len(text) // 2) + 1
+        first.write_text(text[:at] + "支持农民工参加职业技能培训并给予补贴。" + text[at:], encoding="utf-8")
+
+    def title():
+        plans = json.loads((out / "data" / "plans.json").read_text(encoding="utf-8"))
+        name = next(p["title"] for p in plans if p["source"].endswith("/" + second.name))
+        text = second.read_text(encoding="utf-8")
+        assert name in text
+        second.write_text(text.replace(name, name[:-2] + "（修订）" + name[-2:]), encoding="utf-8")
+
+    def group_word():
+        text = third.read_text(encoding="utf-8")
+        at = text.index("。", len(text) // 3) + 1
+        third.write_text(text[:at] + "对退役军人和残疾人创业给予一次性补贴。" + text[at:], encoding="utf-8")
+
+    def removal():
+        first.unlink()
+
+    return [("sentence", sentence), ("title", title), ("group word", group_word), ("removal", removal)]
+
+
+def test_a_rebuild_renders_only_changed_pages_and_writes_what_a_cold_build_writes(tmp_path):
+    paths = _seeds(tmp_path)
+    cache = tmp_path / ".cache"
+    cold = build(paths, index=False, cache_dir=cache)
+    assert cold.rendered == cold.pages
+    # The plans now come from the parse cache, as other objects: their pages are still known.
+    warm = build(paths, index=False, cache_dir=cache)
+    assert warm.rendered == 0
+    fresh = Paths(paths.seeds, paths.content, tmp_path / "fresh", paths.templates)
+    for what, edit in _edits(paths.seeds, paths.out):
+        edit()
+        again = build(paths, index=False, cache_dir=cache)
+        build(fresh, index=False)  # no cache: every page rendered
+        assert _tree(paths.out) == _tree(fresh.out), what
+        # A plan's title is on every card of its measures, so on most of this small site's pages;
+        # so is a removed plan.
+        assert 0 < again.rendered < again.pages * (0.9 if what in ("title", "removal") else 0.5), (what, again.rendered)
+
+
+def test_a_template_change_renders_every_page_again(tmp_path):
+    paths = _seeds(tmp_path)
+    templates = tmp_path / "templates"
+    shutil.copytree(paths.templates, templates)
+    paths = Paths(paths.seeds, paths.content, paths.out, templates)
+    cache = tmp_path / ".cache"
+    build(paths, index=False, cache_dir=cache)
+    base = templates / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</footer>", "<p>新页脚</p></footer>", 1), encoding="utf-8")
+    again = build(paths, index=False, cache_dir=cache)
+    assert again.rendered == again.pages
+    assert "新页脚" in (paths.out / "index.html").read_text(encoding="utf-8")
+
+
+def test_templates_read_from_lib_only_what_page_fingerprints_cover():
+    # A page is rendered again only when its fingerprint changes, and the fingerprint covers the
+    # page's context and, of ``lib``, what fingerprint.LIB_USES names. A template reading more of
+    # ``lib`` could leave a page stale: cover it in fingerprint.py first, then add it there.
+    used = set()
+    for template in (ROOT / "templates").glob("*.html"):
+        used |= set(re.findall(r"\blib\.(\w+)", template.read_text(encoding="utf-8")))
+    assert used <= fingerprint.LIB_USES
+    related = {t.name for t in (ROOT / "templates").glob("*.html") if "lib.related" in t.read_text(encoding="utf-8")}
+    assert related <= {"plan.html", "_macros.html"}

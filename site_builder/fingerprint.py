@@ -1,0 +1,130 @@
+"""Page fingerprints: a digest of everything a page is made from, so an unchanged page is not rendered again."""
+from __future__ import annotations
+
+import hashlib
+import pickle  # noqa: S403 - only dumps, to digest values; nothing is ever loaded
+import sys
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from types import MappingProxyType
+
+from .lexicon import Department, Group
+from .library import Entry, Library, Policy, RegionNode
+from .model import Plan
+from .routes import Page
+
+_CODE = Path(__file__).resolve().parent
+
+LIB_USES = frozenset({"status", "year", "related"})
+"""What templates may read from ``lib``; ``Fingerprints.of`` covers each: ``status`` and ``year``
+depend on the plan and the date (in the base), ``related`` is digested for plan pages. A template
+reading anything else must be covered here first (tests/test_incremental.py checks the templates)."""
+
+
+SHARED = frozenset({Plan, Entry, Group, Department, RegionNode, Policy})
+"""Frozen dataclasses seen on many pages: each is digested once, then stands for itself by digest.
+(Digesting every small one apart, each item and source span, took longer than pickling them.)"""
+
+
+def base(folders: tuple[Path, ...], *settings: object) -> str:
+    """What every page depends on: this package's code, every file of ``folders`` (templates,
+    vocabularies and site settings), the template engine's version and ``settings`` (the date
+    validity is judged against, live reload)."""
+    h = hashlib.blake2b(digest_size=16)
+    for folder in (_CODE, *folders):
+        for f in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            h.update(f.relative_to(folder).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    for package in ("jinja2", "markupsafe"):
+        try:
+            h.update(version(package).encode())
+        except PackageNotFoundError:
+            h.update(b"-")
+    h.update(sys.version.encode() + repr(settings).encode())
+    return h.hexdigest()
+
+
+class Fingerprints:
+    """Digests of pages for one build. Plans, entries and the other ``SHARED`` values are
+    digested once and then stand for themselves by digest, so a list page showing 400 measures
+    costs 400 references, not 400 pickled plans; the big lists and dicts many pages share (all
+    departments, all groups) likewise.
+
+    Two builds give a page the same digest only when its template, path, title, context and the
+    plans, entries and similar measures it shows are the same and ``base`` is the same. Sets are
+    pickled in hash order, which differs between processes: a page holding one may then be
+    rendered again for nothing, never left stale."""
+
+    def __init__(self, lib: Library, base_digest: str):
+        self.lib = lib
+        self.base = base_digest
+        self._known: dict[int, bytes] = {}
+        """id → digest of each ``SHARED`` object digested so far (all live as long as the pages)."""
+        self._shared: dict[int, bytes] = {}
+
+    def of(self, page: Page) -> str | None:
+        """The page's digest, or None when part of its context cannot be digested (it is rendered)."""
+        try:
+            context = sorted((k, self._value(v)) for k, v in page.context.items())
+            related = ()
+            plan = page.context.get("plan")
+            if isinstance(plan, Plan):
+                related = tuple(self.lib.related.get(f"{plan.id}#{e.item.anchor}", ())
+                                for e in self.lib.entries_of(plan))
+            return self._digest((self.base, page.path, page.template, page.title, context, related)).hex()
+        except (pickle.PicklingError, TypeError, ValueError, AttributeError, RecursionError):
+            return None
+
+    def _value(self, value) -> bytes | object:
+        # A list or dict shown on many pages (every department, every group) is digested once.
+        if isinstance(value, (dict, list, tuple, MappingProxyType)) and len(value) > 16:
+            known = self._shared.get(id(value))
+            if known is None:
+                known = self._shared[id(value)] = self._digest(value)
+            return known
+        if isinstance(value, (set, frozenset)):
+            return sorted(value)
+        return value
+
+    def known(self, obj) -> bytes:
+        """The digest of a ``SHARED`` object (a plan, an entry, a group…), made once per object."""
+        digest = self._known.get(id(obj))
+        if digest is None:
+            digest = self._known[id(obj)] = self._digest(obj)
+        return digest
+
+    def _digest(self, value) -> bytes:
+        sink = _Sink()
+        _pickler(sink, self, value).dump(value)
+        return sink.hash.digest()
+
+
+class _Sink:
+    def __init__(self):
+        self.hash = hashlib.blake2b(digest_size=16)
+
+    def write(self, data) -> int:
+        self.hash.update(data)
+        return len(data)
+
+
+def _ref(kind: str, digest: bytes) -> None:
+    """Stands for a frozen dataclass (by its digest) in a pickle that is only digested (never called)."""
+
+
+def _pickler(sink: _Sink, prints: Fingerprints, root) -> pickle.Pickler:
+    """A pickler whose bytes are a function of the values alone: ``SHARED`` objects inside ``root``
+    go as references to their digests (looked up by type in C, so the other objects cost nothing
+    extra), and without a memo, since with one the bytes depend on which equal values are one
+    object (a plan parsed now shares strings with other plans, one from the parse cache does not)."""
+    def shared(obj):
+        if obj is root:
+            return obj.__reduce_ex__(PROTOCOL)
+        return _ref, (type(obj).__name__, prints.known(obj))
+
+    pickler = pickle.Pickler(sink, protocol=PROTOCOL)
+    pickler.fast = True
+    pickler.dispatch_table = {**dict.fromkeys(SHARED, shared), MappingProxyType: lambda m: (dict, (list(m.items()),))}
+    return pickler
+
+
+PROTOCOL = 5
