@@ -216,7 +216,7 @@ def site_builder_run(seeds: Path, site: Path, work: Path, label: str) -> tuple[R
         runs = [json.loads(line) for line in pf_figures.read_text().splitlines()]
         h["pagefind"] = runs
         pagefind = Run("  of which Pagefind", sum(r["wall"] for r in runs), sum(r["cpu"] for r in runs),
-                       max(r["rss_kb"] for r in runs) / 1024, note="the binary the Python API starts")
+                       max(r["rss_kb"] for r in runs) / 1024, note="the Pagefind program the build runs")
     return own, pagefind, h
 
 
