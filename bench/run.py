@@ -13,7 +13,7 @@ How it measures (Linux):
   peak of the process that spawned it; see measure.py.)
 - site_builder runs ``site-builder build --seeds … --out … --content content`` through a small
   harness that calls the same ``cli.main``. Its own peak is VmHWM of its process (read from
-  /proc/self/status at the end). Pagefind, which the Python API starts as a child binary, is
+  /proc/self/status at the end). Pagefind, which the build runs as a command, is
   started through bench/measure.py too (PAGEFIND_BINARY_PATH points at a two-line script that
   does so), which gives Pagefind's own wall time, CPU time and peak RSS apart.
 - Builds run in the work folder and start from an empty output folder and no build cache
