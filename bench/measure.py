@@ -6,7 +6,7 @@ Why a separate small process: on Linux a child's peak RSS (ru_maxrss) starts fro
 mark of the process that spawned it (fork/vfork copies it into the child before exec), so a tool
 started straight from a large Python process reports at least that process's peak. Started from
 this small wrapper, the floor is this wrapper's few megabytes. Signals are passed on, so a caller
-that terminates the wrapper (Pagefind's Python API does, when it is done) terminates the tool.
+that terminates the wrapper (search.py does when serve stops an index no longer wanted) terminates the tool.
 """
 from __future__ import annotations
 

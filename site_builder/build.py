@@ -1,6 +1,10 @@
 """The pipeline, top to bottom: read → parse → link → routes → render → write → search index."""
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +21,7 @@ from .cache import ParseCache
 from .progress import Progress
 from .tagging import Tagger
 from .read import MAX_BYTES, find_sources, read_source
-from .write import Files, Manifest, check_output_folder, discard, link_tree, same_files, staging, write_site
+from .write import Files, Manifest, check_output_folder, discard, link_tree, replace_folder, staging, write_site
 
 LIVE_RELOAD = "assets/live-reload.js"
 """Written only by ``serve`` builds, so a published site never carries it."""
@@ -58,6 +62,8 @@ class Summary:
     """Files whose bytes the previous build already wrote there, so they were not written again."""
     rendered: int = 0
     """Pages rendered; the others' fingerprints were those of the previous build's pages."""
+    search_pending: bool = False
+    """The previous search index went out with these pages: ``index_later`` makes this site's."""
 
 
 def parse_all(paths: Paths, lex: lexicon.Lexicon, report: Report, cache: ParseCache,
@@ -133,10 +139,13 @@ def load(paths: Paths, report: Report, cache_dir: Path | None = None,
 
 
 def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: Path | None = None,
-          live_reload: bool = False, progress: Progress | None = None, jobs: int = 1) -> Summary:
+          live_reload: bool = False, progress: Progress | None = None, jobs: int = 1,
+          search_later: bool = False) -> Summary:
     """``cache_dir`` keeps parses of unchanged seeds between builds; ``live_reload`` (serve only)
     adds the script that reloads the open page after a rebuild; ``jobs`` processes parse and
-    render (the site is byte-identical whatever the number)."""
+    render (the site is byte-identical whatever the number); ``search_later`` (serve only) sends
+    the pages out with the previous search index when the index has to be made again, for
+    ``index_later`` to replace: an author sees the page at once, its search a little later."""
     started = time.perf_counter()
     check_output_folder(paths.out)  # before the work, not after it
     report = Report()
@@ -152,7 +161,7 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
         env = render.environment(paths.templates)
         prints = fingerprint.Fingerprints(lib, fingerprint.base((paths.templates, paths.content), lib.today, live_reload))
         state = _RenderState(env, paths.templates, pages, lib, config, live_reload, render.Cards(env, lib),
-                             prints, manifest.pages)
+                             prints, manifest, paths.out)
         batches = [range(i, min(i + RENDER_BATCH, len(pages))) for i in range(0, len(pages), RENDER_BATCH)]
         done = parallel.run(_render_batch, batches, state, jobs)
         page_prints: dict[str, str] = {}
@@ -173,19 +182,29 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
         discard(files)
         raise
     indexed = 0
+    search_pending = False
 
     def finish(site_dir: Path) -> None:
-        nonlocal indexed
-        if index:
-            with progress.step("搜索索引"):
-                indexed = _index(site_dir, paths, cache_dir)
+        nonlocal indexed, search_pending
+        if not index:
+            return
+        with progress.step("搜索索引"):
+            known = _known_index(site_dir, paths, cache_dir)
+            if known is not None:
+                indexed = known
+            elif search_later and (paths.out / "pagefind").is_dir():
+                # The previous index goes out with the new pages, for index_later to replace.
+                link_tree(paths.out / "pagefind", site_dir / "pagefind")
+                search_pending = True
+            else:
+                indexed = _make_index(site_dir, paths)
 
     with progress.step("写出"):
         write_site(files, paths.out, finish)
     manifest.save(files.written, page_prints)
     return Summary(len(lib.plans), len(lib.entries), len(pages), len(files), indexed, report,
                    time.perf_counter() - started, edits, () if site_map else (sitemap.NOTICE,),
-                   tuple(progress.timings), files.kept, rendered)
+                   tuple(progress.timings), files.kept, rendered, search_pending)
 
 
 RENDER_BATCH = 32
@@ -206,8 +225,10 @@ class _RenderState:
     """Each worker's own (a forked copy): cards it rendered, to reuse."""
     prints: fingerprint.Fingerprints
     """Each worker's own too: the plans and entries it digested."""
-    previous: dict[str, str]
-    """Path → fingerprint of the page the previous build wrote there."""
+    manifest: Manifest
+    """What the previous build wrote, with each page's fingerprint."""
+    out: Path
+    """Where it wrote it."""
 
 
 def _render_batch(batch: range, state: _RenderState) -> list[tuple[str | None, bytes | None]]:
@@ -216,7 +237,10 @@ def _render_batch(batch: range, state: _RenderState) -> list[tuple[str | None, b
     for i in batch:
         page = state.pages[i]
         digest = state.prints.of(page)
-        same = digest is not None and state.previous.get(page.path) == digest
+        # Not rendered only when the previous file is still there to be linked in: otherwise every
+        # page would be rendered again one by one in the main process (output/ deleted, say).
+        same = digest is not None and state.manifest.pages.get(page.path) == digest \
+            and state.manifest.intact(page.path, state.out) is not None
         out.append((digest, None if same else _render_page(state, page)))
     return out
 
@@ -252,29 +276,64 @@ def _other_files(files: Files, paths: Paths, lib, lex, config, pages, live_reloa
     return site_map
 
 
-def _index(site_dir: Path, paths: Paths, cache_dir: Path | None) -> int:
-    """Index the staged site; returns the number of pages whose text the index holds."""
+def _known_index(site_dir: Path, paths: Paths, cache_dir: Path | None) -> int | None:
+    """Link in the previous build's search index when it is this site's (returns the number of
+    pages it holds); None when the index has to be made. Only with a cache: ``--no-cache``
+    trusts nothing from before."""
     # Pagefind always indexes everything. Its records come from the offline index alone (never the
     # pages), so when that did not change and neither did the code that makes the index, the
-    # previous index is this site's index, and it is linked in instead.
-    stamp = cache_dir / "search.stamp" if cache_dir else None
-    mark = search.fingerprint(paths.templates)
+    # previous index is this site's index. Each index carries a stamp naming what it was made
+    # from, so one left stale on purpose (serve) or made for other pages is never taken for current.
     previous = paths.out / "pagefind"
+    if cache_dir is None or not previous.is_dir():
+        return None
     try:
-        known_mark, known_count = stamp.read_text(encoding="utf-8").split() if stamp else ("", "0")
+        mark, count, made_from = (previous / STAMP).read_text(encoding="utf-8").split()
+        count_ = int(count)
     except (OSError, ValueError):
-        known_mark, known_count = "", "0"
-    if known_mark == mark and previous.is_dir() and same_files(site_dir, paths.out, offline.PATH):
-        link_tree(previous, site_dir / "pagefind")
-        return int(known_count)
-    indexed = search.index_site(site_dir)
-    if stamp:
-        try:
-            stamp.parent.mkdir(parents=True, exist_ok=True)
-            stamp.write_text(f"{mark} {indexed}\n", encoding="utf-8")
-        except OSError:
-            pass
+        return None
+    if (mark, made_from) != (search.fingerprint(paths.templates), _digest_file(site_dir / offline.PATH)):
+        return None
+    link_tree(previous, site_dir / "pagefind")
+    return count_
+
+
+STAMP = ".made-from"
+"""In ``pagefind/``: the search code's fingerprint, the page count and the digest of the offline
+index the index was made from."""
+
+
+def _make_index(site_dir: Path, paths: Paths, into: Path | None = None,
+                cancel: threading.Event | None = None) -> int:
+    into = into or site_dir / "pagefind"
+    indexed = search.index_site(site_dir, into, cancel)
+    (into / STAMP).write_text(f"{search.fingerprint(paths.templates)} {indexed} {_digest_file(site_dir / offline.PATH)}\n",
+                              encoding="utf-8")
     return indexed
+
+
+def index_later(paths: Paths, cancel: threading.Event | None = None) -> int | None:
+    """The search index of the site now in ``paths.out``, made after its pages went out (``serve``
+    with ``search_later``) and swapped in whole; the number of pages it holds, or None when
+    ``cancel`` was set first (the stale index stays, and its stamp says it is stale)."""
+    out = paths.out.resolve()
+    tmp = out.parent / f".{out.name}.pagefind-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        indexed = _make_index(out, paths, tmp, cancel)
+        replace_folder(tmp, out / "pagefind")
+    except search.Cancelled:
+        return None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return indexed
+
+
+def _digest_file(path: Path) -> str:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return "-"
 
 
 def check(paths: Paths) -> tuple[Report, tuple[editorial.Edit, ...]]:

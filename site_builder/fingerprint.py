@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import pickle  # noqa: S403 - only dumps, to digest values; nothing is ever loaded
 import sys
+from dataclasses import fields
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import MappingProxyType
@@ -15,9 +16,16 @@ from .routes import Page
 
 _CODE = Path(__file__).resolve().parent
 
+PLAN_HEAD = tuple(f.name for f in fields(Plan) if f.name != "body")
+"""What pages other than a plan's own read of it (its title, region, dates, status); so editing a
+measure renders again the plan's pages and the pages showing that measure, not every page that
+lists the plan or shows another of its measures. tests/test_incremental.py checks that only
+plan.html reads a plan's body."""
+
 LIB_USES = frozenset({"status", "year", "related"})
 """What templates may read from ``lib``; ``Fingerprints.of`` covers each: ``status`` and ``year``
-depend on the plan and the date (in the base), ``related`` is digested for plan pages. A template
+depend on the plan and the date (in the base), ``related`` is digested for plan pages (the
+measures; plan.html does not show their cosines). A template
 reading anything else must be covered here first (tests/test_incremental.py checks the templates)."""
 
 
@@ -50,7 +58,8 @@ class Fingerprints:
     departments, all groups) likewise.
 
     Two builds give a page the same digest only when its template, path, title, context and the
-    plans, entries and similar measures it shows are the same and ``base`` is the same. Sets are
+    plans (its own whole, the others' heads), entries and similar measures it shows are the same
+    and ``base`` is the same. Sets are
     pickled in hash order, which differs between processes: a page holding one may then be
     rendered again for nothing, never left stale."""
 
@@ -64,11 +73,16 @@ class Fingerprints:
     def of(self, page: Page) -> str | None:
         """The page's digest, or None when part of its context cannot be digested (it is rendered)."""
         try:
-            context = sorted((k, self._value(v)) for k, v in page.context.items())
-            related = ()
             plan = page.context.get("plan")
-            if isinstance(plan, Plan):
-                related = tuple(self.lib.related.get(f"{plan.id}#{e.item.anchor}", ())
+            own = isinstance(plan, Plan)
+            # The page's own plan whole; any other plan (in a list, behind a measure) by its head.
+            context = sorted((k, ("plan", self._digest(v)) if own and k == "plan" else self._value(v))
+                             for k, v in page.context.items())
+            related = ()
+            if own:
+                # The measures, not their cosines: the page does not show those, and one edit moves
+                # every cosine a little (the words' weights are corpus-wide).
+                related = tuple(tuple(other for other, _cos in self.lib.related.get(f"{plan.id}#{e.item.anchor}", ()))
                                 for e in self.lib.entries_of(plan))
             return self._digest((self.base, page.path, page.template, page.title, context, related)).hex()
         except (pickle.PicklingError, TypeError, ValueError, AttributeError, RecursionError):
@@ -86,10 +100,12 @@ class Fingerprints:
         return value
 
     def known(self, obj) -> bytes:
-        """The digest of a ``SHARED`` object (a plan, an entry, a group…), made once per object."""
+        """The digest of a ``SHARED`` object (an entry, a group…), made once per object; of a
+        plan, its head: every field but the body."""
         digest = self._known.get(id(obj))
         if digest is None:
-            digest = self._known[id(obj)] = self._digest(obj)
+            value = tuple(getattr(obj, f) for f in PLAN_HEAD) if type(obj) is Plan else obj
+            digest = self._known[id(obj)] = self._digest(value)
         return digest
 
     def _digest(self, value) -> bytes:

@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -120,7 +121,7 @@ def read_offline_index(site_dir: Path) -> dict:
 
 def fingerprint(templates: Path) -> str:
     """What an index depends on besides the pages: this module, the offline index it reads, the
-    search script that must query it the same way, and the Pagefind version."""
+    search script that must query it the same way, and the Pagefind version and program."""
     import hashlib
     from importlib.metadata import PackageNotFoundError, version
     h = hashlib.sha256()
@@ -132,6 +133,13 @@ def fingerprint(templates: Path) -> str:
     try:
         h.update(version("pagefind").encode())
     except PackageNotFoundError:
+        pass
+    try:  # the program itself: PAGEFIND_BINARY_PATH may name another
+        from pagefind.service import get_executable
+        program = get_executable()
+        st = program.stat() if program else None
+        h.update(f"{program} {st.st_size if st else '-'}".encode())
+    except (ImportError, OSError):
         pass
     return h.hexdigest()
 
@@ -157,8 +165,10 @@ def write_records(folder: Path, recs: Iterable[Record]) -> None:
             os.close(fd)
 
 
-def index_site(site_dir: Path) -> int:
-    """Write ``pagefind/`` for the built site; returns the number of pages whose text it holds."""
+def index_site(site_dir: Path, into: Path | None = None, cancel: threading.Event | None = None) -> int:
+    """Write the search index of the built site at ``site_dir`` into ``into`` (default: its
+    ``pagefind/``); returns the number of pages whose text it holds. When ``cancel`` is set while
+    Pagefind runs, Pagefind is stopped and ``Cancelled`` raised (what it wrote is left half done)."""
     try:
         from pagefind.service import get_executable
     except ImportError as exc:  # pragma: no cover - installation problem
@@ -170,7 +180,7 @@ def index_site(site_dir: Path) -> int:
                                     "运行 pip install 'pagefind[extended]'"))
     data = read_offline_index(site_dir)
     pages = len(data["pages"])
-    out = site_dir / "pagefind"
+    out = into or site_dir / "pagefind"
     with tempfile.TemporaryDirectory(prefix="pagefind-records-", dir=_memory_folder(site_dir)) as folder:
         write_records(Path(folder), iter_records(data))
         data.clear()  # the texts are in the record files now; Pagefind runs long, so free them
@@ -178,21 +188,47 @@ def index_site(site_dir: Path) -> int:
         # each of its answers, and answers WriteFiles before its last writes are done (files went
         # missing when it was closed). The command has written everything when it exits.
         try:
-            done = subprocess.run(  # noqa: S603 - the installed Pagefind program, arguments as a list
-                [str(program), "--site", folder, "--output-path", str(out), "--force-language", LANGUAGE, "--silent"],
-                check=False, stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace")
+            # In the records' folder and without PAGEFIND_* settings: the command would read a
+            # pagefind.toml from its working folder and its options from the environment.
+            run = subprocess.Popen(  # noqa: S603 - the installed Pagefind program, arguments as a list
+                [str(program), "--site", ".", "--output-path", str(out.resolve()), "--force-language", LANGUAGE,
+                 "--silent"], cwd=folder, env={k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")},
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         except OSError as exc:
             raise InputError(Diagnostic("pagefind", None, "error", f"无法运行 Pagefind：{exc}",
                                         "运行 pip install 'pagefind[extended]'"))
-    if done.returncode != 0:
-        said = " ".join((done.stderr or done.stdout).split())[-300:]
-        raise InputError(Diagnostic("pagefind", None, "error", f"Pagefind 出错（退出码 {done.returncode}）：{said}",
+        said = _wait(run, cancel)
+    if run.returncode != 0:
+        said = " ".join(said.split())[-300:]
+        raise InputError(Diagnostic("pagefind", None, "error", f"Pagefind 出错（退出码 {run.returncode}）：{said}",
                                     "重新构建；上一次的网站保持不变"))
     missing = [name for name in ESSENTIAL if not any(out.glob(name))]
     if missing:
         raise InputError(Diagnostic("pagefind", None, "error", f"Pagefind 没有写完搜索索引，缺少 {'、'.join(missing)}",
                                     "重新构建；上一次的网站保持不变"))
     return pages
+
+
+class Cancelled(Exception):
+    """Indexing was stopped because newer input is waiting (``serve``)."""
+
+
+def _wait(run: subprocess.Popen, cancel: threading.Event | None) -> str:
+    """What the program printed, once it has exited; stops it when ``cancel`` is set."""
+    if cancel is None:
+        return run.communicate()[0].decode("utf-8", "replace")
+    while not cancel.is_set():
+        try:
+            return run.communicate(timeout=0.05)[0].decode("utf-8", "replace")
+        except subprocess.TimeoutExpired:
+            continue
+    run.terminate()  # not kill: a wrapper (bench/measure.py) can pass this one on
+    try:
+        run.communicate(timeout=5)
+    except subprocess.TimeoutExpired:
+        run.kill()
+        run.communicate()
+    raise Cancelled()
 
 
 MEMORY_FOLDER = Path("/dev/shm")  # noqa: S108 - only the parent of a TemporaryDirectory (mode 700, random name)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import parallel, progress
-from .build import Paths, StrictFailure, build
+from .build import Paths, StrictFailure, build, index_later
 from .diagnostics import InputError
 
 DEBOUNCE = 0.3
@@ -25,9 +25,12 @@ class BuildState:
     error: str = ""
 
 
-def rebuild(paths: Paths, state: BuildState, cache_dir: Path | None) -> None:
+def rebuild(paths: Paths, state: BuildState, cache_dir: Path | None, pending: threading.Event | None = None) -> None:
+    """Build; once the pages are out, reload the open page; then make the search index if the
+    text changed (stopped when newer input is ``pending``: the next build makes it)."""
     try:
-        s = build(paths, cache_dir=cache_dir, live_reload=True, progress=progress.terminal(), jobs=parallel.cores())
+        s = build(paths, cache_dir=cache_dir, live_reload=True, progress=progress.terminal(), jobs=parallel.cores(),
+                  search_later=True)
     except InputError as exc:
         state.error = str(exc.diagnostic)
         print(f"生成失败，继续提供上一次的网站：{exc.diagnostic}", flush=True)
@@ -42,8 +45,29 @@ def rebuild(paths: Paths, state: BuildState, cache_dir: Path | None) -> None:
         return
     state.error = ""
     state.id += 1
-    print(f"已重新生成：{s.plans} 个方案，{s.pages} 个页面，{s.report.count('warning')} 个警告，{s.seconds:.1f} 秒",
-          flush=True)
+    print(f"已重新生成：{s.plans} 个方案，{s.pages} 个页面（重新生成 {s.rendered} 个），"
+          f"{s.report.count('warning')} 个警告，{s.seconds:.1f} 秒"
+          + ("；正在更新搜索索引……" if s.search_pending else ""), flush=True)
+    if s.search_pending:
+        _index_later(paths, pending)
+
+
+def _index_later(paths: Paths, pending: threading.Event | None) -> None:
+    """The search index after the pages; a failure leaves the previous index (and the new pages)
+    in place and is said in the terminal, never stopping the rebuild loop."""
+    started = time.perf_counter()
+    try:
+        indexed = index_later(paths, pending)
+    except InputError as exc:
+        print(f"搜索索引更新失败，搜索结果可能是旧的：{exc.diagnostic}", flush=True)
+        return
+    except Exception as exc:  # a full disk must not stop the preview server
+        print(f"搜索索引更新失败，搜索结果可能是旧的：{type(exc).__name__}: {exc}", flush=True)
+        return
+    if indexed is None:
+        print("文件又有改动，搜索索引留到下一次生成时更新。", flush=True)
+    else:
+        print(f"搜索索引已更新：{indexed} 页，{time.perf_counter() - started:.1f} 秒", flush=True)
 
 
 def handler_for(directory: Path, state: BuildState):
@@ -94,7 +118,7 @@ def serve(paths: Paths, host: str, port: int) -> int:
             while pending.is_set():
                 pending.clear()
                 time.sleep(DEBOUNCE)
-            rebuild(paths, state, cache_dir)
+            rebuild(paths, state, cache_dir, pending)
 
     threading.Thread(target=loop, daemon=True).start()
     server = http.server.ThreadingHTTPServer((host, port), handler_for(Path(paths.out).resolve(), state))

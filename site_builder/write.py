@@ -112,19 +112,13 @@ class Files:
     def _link_previous(self, path: str, digest: str, target: Path) -> bool:
         if not (self.manifest and self.previous):
             return False
-        known = self.manifest.files.get(path)
-        if not known:
-            return False
-        self.compared.add(path)
-        if known[0] != digest:
+        if path in self.manifest.files:
+            self.compared.add(path)
+        known = self.manifest.intact(path, self.previous)
+        if not known or known[0] != digest:
             return False
         try:
-            old = self.previous / path
-            st = old.lstat()
-            # The file must still be the one that build wrote: nobody replaced or edited it since.
-            if (st.st_size, st.st_mtime_ns, st.st_ino) != tuple(known[1:]):
-                return False
-            os.link(old, target)
+            os.link(self.previous / path, target)
         except OSError:
             return False
         self.kept += 1
@@ -157,6 +151,18 @@ class Manifest:
                 self.pages = data.get("pages", {})
         except (OSError, ValueError, KeyError, AttributeError):
             pass  # no manifest or a damaged one: every file is written
+
+    def intact(self, path: str, out_dir: Path) -> list | None:
+        """What the manifest knows of ``path`` (digest, size, mtime_ns, inode) when the file there
+        is still the one the previous build wrote: nobody replaced or edited it since."""
+        known = self.files.get(path)
+        if not known:
+            return None
+        try:
+            st = os.lstat(out_dir / path)
+        except OSError:
+            return None
+        return known if (st.st_size, st.st_mtime_ns, st.st_ino) == tuple(known[1:]) else None
 
     def save(self, written: dict[str, tuple], pages: dict[str, str] | None = None) -> None:
         """Record what is now in the output folder (after the swap) and the pages' fingerprints."""
@@ -275,13 +281,24 @@ def _named_by_content(rel: str) -> bool:
         parts[1] in ("fragment", "index", "filter") or parts[-1].endswith(".pf_meta"))
 
 
-def same_files(new_dir: Path, old_dir: Path, pattern: str) -> bool:
-    """True when both folders hold exactly the same files matching ``pattern``, byte for byte."""
-    new = {p.relative_to(new_dir) for p in new_dir.glob(pattern) if p.is_file()}
-    old = {p.relative_to(old_dir) for p in old_dir.glob(pattern) if p.is_file()}
-    if new != old:
-        return False
-    return all((new_dir / p).read_bytes() == (old_dir / p).read_bytes() for p in sorted(new))
+def replace_folder(new: Path, target: Path) -> None:
+    """Put folder ``new`` where ``target`` is, in one step where the system can (the previous
+    ``target`` ends up at ``new``'s path, for the caller to remove)."""
+    if target.exists() and _exchange(new, target):
+        return
+    old = new.with_name(new.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    try:
+        new.rename(target)
+    except OSError:
+        if old.exists() and not target.exists():
+            old.rename(target)  # the previous one back: never no folder at all
+        raise
+    if old.exists():
+        shutil.rmtree(new, ignore_errors=True)
+        old.rename(new)
 
 
 def link_tree(src: Path, dst: Path) -> int:
@@ -297,6 +314,8 @@ def link_tree(src: Path, dst: Path) -> int:
                 shutil.copy2(f, target)
             count += 1
     return count
+
+
 def check_output_folder(out_dir: Path) -> None:
     """Only a site this program wrote (or an empty folder) is replaced: ``--out .`` or ``--out
     seeds`` must never swap the project away. Raises InputError otherwise."""
@@ -314,7 +333,7 @@ def _clean_up_after_killed_builds(out_dir: Path, keep: Path | None = None) -> No
     previous site a build killed between its two renames moved aside (only where the atomic
     exchange is unavailable)."""
     parent = out_dir.parent
-    for stale in parent.glob(f".{out_dir.name}.tmp-*"):
+    for stale in [*parent.glob(f".{out_dir.name}.tmp-*"), *parent.glob(f".{out_dir.name}.pagefind-*")]:
         if stale != keep:
             shutil.rmtree(stale, ignore_errors=True)
     for stale in sorted(parent.glob(f".{out_dir.name}.old-*")):

@@ -9,7 +9,7 @@ import urllib.request
 from pathlib import Path
 
 from site_builder import fingerprint
-from site_builder.build import LIVE_RELOAD, Paths, build
+from site_builder.build import LIVE_RELOAD, Paths, build, index_later
 from site_builder.serve import BuildState, handler_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,10 +141,17 @@ def test_a_rebuild_renders_only_changed_pages_and_writes_what_a_cold_build_write
     assert warm.rendered == 0
     fresh = Paths(paths.seeds, paths.content, tmp_path / "fresh", paths.templates)
     for what, edit in _edits(paths.seeds, paths.out):
+        before = _tree(paths.out)
         edit()
         again = build(paths, index=False, cache_dir=cache)
         build(fresh, index=False)  # no cache: every page rendered
-        assert _tree(paths.out) == _tree(fresh.out), what
+        after = _tree(paths.out)
+        assert after == _tree(fresh.out), what
+        if what == "sentence":
+            # Next to nothing rendered for nothing. (A plan page showing the edited measure as a
+            # similar one shows only its label, which did not change: rendered, came out the same.)
+            changed = sum(1 for p in after if p.endswith(".html") and before.get(p) != after[p])
+            assert changed <= again.rendered <= changed * 1.1 + 1
         # A plan's title is on every card of its measures, so on most of this small site's pages;
         # so is a removed plan.
         assert 0 < again.rendered < again.pages * (0.9 if what in ("title", "removal") else 0.5), (what, again.rendered)
@@ -173,4 +180,59 @@ def test_templates_read_from_lib_only_what_page_fingerprints_cover():
         used |= set(re.findall(r"\blib\.(\w+)", template.read_text(encoding="utf-8")))
     assert used <= fingerprint.LIB_USES
     related = {t.name for t in (ROOT / "templates").glob("*.html") if "lib.related" in t.read_text(encoding="utf-8")}
-    assert related <= {"plan.html", "_macros.html"}
+    assert related <= {"plan.html"}  # digested only for pages with a plan
+    # Other pages digest the plans they show by their heads (fingerprint.PLAN_HEAD): no body.
+    bodies = {t.name for t in (ROOT / "templates").glob("*.html")
+              if re.search(r"\.body\b|\.items\(\)", t.read_text(encoding="utf-8"))}
+    assert bodies <= {"plan.html"}
+
+
+def test_serve_sends_pages_out_first_and_the_search_index_after(tmp_path):
+    paths = _seeds(tmp_path)
+    cache = tmp_path / ".cache"
+    build(paths, cache_dir=cache, search_later=True)  # no index yet: made at once
+    old = _tree(paths.out / "pagefind")
+    seed = sorted(paths.seeds.glob("*.txt"))[1]
+    seed.write_text(seed.read_text(encoding="utf-8").replace("就业", "就业创业", 1), encoding="utf-8")
+    s = build(paths, cache_dir=cache, search_later=True)
+    # The new pages went out with the previous index, as it was.
+    assert s.search_pending and _tree(paths.out / "pagefind") == old
+    # Stopped before it finished (newer input waiting): the stale index stays, and is known stale.
+    stop = threading.Event()
+    stop.set()
+    assert index_later(paths, stop) is None
+    assert _tree(paths.out / "pagefind") == old
+    assert build(paths, cache_dir=cache, search_later=True).search_pending
+    # Made: the index is this site's, as a build that indexes at once makes it.
+    indexed = index_later(paths)
+    later = _tree(paths.out / "pagefind")
+    fresh = Paths(paths.seeds, paths.content, tmp_path / "fresh", paths.templates)
+    assert indexed == build(fresh).indexed > 0
+    now = _tree(fresh.out / "pagefind")
+    fragments = {p: d for p, d in now.items() if p.startswith("fragment/")}
+    assert fragments and {p: d for p, d in later.items() if p.startswith("fragment/")} == fragments
+    assert later != old
+    # And the next build knows it is current: nothing pending, the index linked in as it is.
+    again = build(paths, cache_dir=cache, search_later=True)
+    assert not again.search_pending and again.indexed == indexed
+    assert _tree(paths.out / "pagefind") == later
+
+
+def test_an_index_made_for_other_pages_is_never_taken_for_this_sites(tmp_path):
+    # A with the cache, B (other plans) without it into the same folder, then A again: the index
+    # in output/ is B's, and its stamp says so.
+    paths = _seeds(tmp_path)
+    cache = tmp_path / ".cache"
+    other = tmp_path / "other-seeds"
+    shutil.copytree(paths.seeds, other)
+    sorted(other.glob("*.txt"))[0].unlink()
+    first = build(paths, cache_dir=cache)
+    build(Paths(other, paths.content, paths.out, paths.templates))
+    again = build(paths, cache_dir=cache)
+    assert again.indexed == first.indexed
+    fresh = Paths(paths.seeds, paths.content, tmp_path / "fresh", paths.templates)
+    build(fresh)
+    def fragments(out: Path) -> set[str]:
+        return {p for p in _tree(out / "pagefind") if p.startswith("fragment/")}
+
+    assert fragments(paths.out) == fragments(fresh.out)
