@@ -213,8 +213,8 @@ def write_site(files: Files, out_dir: Path, finish: Callable[[Path], None]) -> N
         finish(tmp)
         if out_dir.exists():
             # What ``files`` already compared by digest is left alone; the rest (the search index,
-            # or every file when there is no manifest) is compared byte for byte.
-            _keep_unchanged(out_dir, tmp, files.compared)
+            # or every file when there is no manifest) is compared here.
+            _keep_unchanged(out_dir, tmp, files.compared, files.manifest, files.written)
         if out_dir.exists() and _exchange(tmp, out_dir):
             shutil.rmtree(tmp, ignore_errors=True)  # now holds the previous site
             return
@@ -229,11 +229,18 @@ def write_site(files: Files, out_dir: Path, finish: Callable[[Path], None]) -> N
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _keep_unchanged(old_dir: Path, new_dir: Path, decided: set[str] = frozenset()) -> int:
-    """Files whose bytes did not change become hard links to the previous site's files, so their
-    modification times stay and a sync to the web server sends only what changed. Paths in
-    ``decided`` were already compared by digest. (os.scandir, not pathlib: at national scale
-    there are 300,000 search index files, and each pathlib step cost more than the system calls.)"""
+def _keep_unchanged(old_dir: Path, new_dir: Path, decided: set[str] = frozenset(),
+                    manifest: Manifest | None = None, record: dict[str, tuple] | None = None) -> int:
+    """Files not yet settled (the search index; every file when there is no manifest) whose
+    bytes did not change become hard links to the previous site's files, so their modification
+    times stay and a sync to the web server sends only what changed; ``record`` gets each one's
+    (digest, size, mtime_ns, inode) for the next manifest.
+
+    Same bytes means: the new file's digest (read back while the system still caches it) is the
+    manifest's digest of the previous file, still intact; for a file the manifest does not know,
+    both files read and compared. Never the name alone: Pagefind names its files by a 28-bit hash,
+    and at 3,000 plans a reindex in which every file changed would give about 0.7 new files the
+    name and size of a different previous one (from the sizes of 291,621 index files)."""
     kept = 0
     old_root, new_root = str(old_dir), str(new_dir)
     folders = [""]
@@ -250,35 +257,51 @@ def _keep_unchanged(old_dir: Path, new_dir: Path, decided: set[str] = frozenset(
                 continue
             if rel in decided or not entry.is_file(follow_symlinks=False):
                 continue
-            old = os.path.join(old_root, rel)
             try:
-                before, now = os.lstat(old), entry.stat(follow_symlinks=False)
-                if (before.st_ino, before.st_dev) == (now.st_ino, now.st_dev):
-                    kept += 1  # already the previous file (a reused search index)
-                    continue
-                if stat.S_ISREG(before.st_mode) and before.st_size == now.st_size \
-                        and (_named_by_content(rel) or _same_bytes(old, entry.path)):
-                    link = entry.path + ".link-tmp"
-                    os.link(old, link)
-                    os.replace(link, entry.path)
-                    kept += 1
+                kept += _keep_one(os.path.join(old_root, rel), entry, rel, old_dir, manifest, record)
             except OSError:
-                continue  # not in the previous site, another file system or no hard links: keep the new copy
+                continue  # another file system or no hard links: keep the new copy
     return kept
+
+
+def _keep_one(old: str, entry: os.DirEntry, rel: str, old_dir: Path, manifest: Manifest | None,
+              record: dict[str, tuple] | None) -> int:
+    """1 when the new file became the previous one, else 0."""
+    now = entry.stat(follow_symlinks=False)
+    try:
+        before = os.lstat(old)
+    except OSError:
+        before = None
+    known = manifest.intact(rel, old_dir) if manifest is not None else None
+    if before is not None and (before.st_ino, before.st_dev) == (now.st_ino, now.st_dev):
+        if record is not None:  # already the previous file (a reused search index)
+            record[rel] = tuple(known) if known else (_digest_path(entry.path), now.st_size, now.st_mtime_ns, now.st_ino)
+        return 1
+    digest = _digest_path(entry.path) if known is not None or record is not None else None
+    if known is not None:
+        same = known[0] == digest
+    else:
+        same = before is not None and stat.S_ISREG(before.st_mode) and before.st_size == now.st_size \
+            and _same_bytes(old, entry.path)
+    final = now
+    if same:
+        link = entry.path + ".link-tmp"
+        os.link(old, link)
+        os.replace(link, entry.path)
+        final = before
+    if record is not None:
+        record[rel] = (digest, final.st_size, final.st_mtime_ns, final.st_ino)
+    return 1 if same else 0
+
+
+def _digest_path(path: str) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
 
 
 def _same_bytes(a: str, b: str) -> bool:
     with open(a, "rb") as fa, open(b, "rb") as fb:
         return fa.read() == fb.read()
-
-
-def _named_by_content(rel: str) -> bool:
-    """Pagefind names its index files by a hash of their content (it never rewrites one that
-    exists), so one of the same name and size is the same file: at national scale there are
-    hundreds of thousands, and reading both copies of each took most of a rebuild."""
-    parts = rel.split("/")
-    return len(parts) >= 2 and parts[0] == "pagefind" and (
-        parts[1] in ("fragment", "index", "filter") or parts[-1].endswith(".pf_meta"))
 
 
 def replace_folder(new: Path, target: Path) -> None:

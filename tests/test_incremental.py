@@ -236,3 +236,32 @@ def test_an_index_made_for_other_pages_is_never_taken_for_this_sites(tmp_path):
         return {p for p in _tree(out / "pagefind") if p.startswith("fragment/")}
 
     assert fragments(paths.out) == fragments(fresh.out)
+
+
+def test_a_search_index_file_is_kept_only_when_its_bytes_are_the_same_not_its_name(tmp_path):
+    import hashlib
+
+    from site_builder.write import Manifest, _keep_unchanged
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    names = ["pagefind/fragment/cmn_0a1b2c3.pf_fragment", "pagefind/fragment/cmn_4d5e6f7.pf_fragment",
+             "pagefind/index/cmn_89abcde.pf_index"]
+    for root, texts in ((old, [b"AAAA", b"CCCC", b"EEEE"]), (new, [b"AAAA", b"DDDD", b"EEEE"])):
+        for name, data in zip(names, texts):
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_bytes(data)
+    # The previous build's manifest knows the first two files; the third is compared byte for byte.
+    manifest = Manifest(None, old)
+    for name in names[:2]:
+        st = (old / name).stat()
+        digest = hashlib.blake2b((old / name).read_bytes(), digest_size=16).hexdigest()
+        manifest.files[name] = [digest, st.st_size, st.st_mtime_ns, st.st_ino]
+    record: dict[str, tuple] = {}
+    kept = _keep_unchanged(old, new, set(), manifest, record)
+    same_inode = {n: (old / n).stat().st_ino == (new / n).stat().st_ino for n in names}
+    # Same name and size, other bytes (a 28-bit name can collide): the new file stays.
+    assert (new / names[1]).read_bytes() == b"DDDD" and not same_inode[names[1]]
+    assert same_inode[names[0]] and same_inode[names[2]] and kept == 2
+    # The next manifest knows all three, each with the digest of what is now there.
+    assert {n: r[0] for n, r in record.items()} == {
+        n: hashlib.blake2b((new / n).read_bytes(), digest_size=16).hexdigest() for n in names}
