@@ -21,7 +21,7 @@ from .cache import ParseCache
 from .progress import Progress
 from .tagging import Tagger
 from .read import MAX_BYTES, find_sources, read_source
-from .write import Files, Manifest, check_output_folder, discard, link_tree, replace_folder, staging, write_site
+from .write import Files, Manifest, check_output_folder, discard, replace_folder, staging, write_site
 
 LIVE_RELOAD = "assets/live-reload.js"
 """Written only by ``serve`` builds, so a published site never carries it."""
@@ -184,20 +184,22 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
     indexed = 0
     search_pending = False
 
-    def finish(site_dir: Path) -> None:
+    def finish(site_dir: Path) -> tuple[str, ...]:
+        """Make the search index, or name the previous one to carry over."""
         nonlocal indexed, search_pending
         if not index:
-            return
+            return ()
         with progress.step("搜索索引"):
             known = _known_index(site_dir, paths, cache_dir)
             if known is not None:
                 indexed = known
-            elif search_later and (paths.out / "pagefind").is_dir():
+                return ("pagefind",)
+            if search_later and (paths.out / "pagefind").is_dir():
                 # The previous index goes out with the new pages, for index_later to replace.
-                link_tree(paths.out / "pagefind", site_dir / "pagefind")
                 search_pending = True
-            else:
-                indexed = _make_index(site_dir, paths)
+                return ("pagefind",)
+            indexed = _make_index(site_dir, paths)
+            return ()
 
     with progress.step("写出"):
         write_site(files, paths.out, finish)
@@ -277,8 +279,8 @@ def _other_files(files: Files, paths: Paths, lib, lex, config, pages, live_reloa
 
 
 def _known_index(site_dir: Path, paths: Paths, cache_dir: Path | None) -> int | None:
-    """Link in the previous build's search index when it is this site's (returns the number of
-    pages it holds); None when the index has to be made. Only with a cache: ``--no-cache``
+    """The number of pages the previous build's search index holds when it is this site's (it is
+    carried over); None when the index has to be made. Only with a cache: ``--no-cache``
     trusts nothing from before."""
     # Pagefind always indexes everything. Its records come from the offline index alone (never the
     # pages), so when that did not change and neither did the code that makes the index, the
@@ -294,7 +296,6 @@ def _known_index(site_dir: Path, paths: Paths, cache_dir: Path | None) -> int | 
         return None
     if (mark, made_from) != (search.fingerprint(paths.templates), _digest_file(site_dir / offline.PATH)):
         return None
-    link_tree(previous, site_dir / "pagefind")
     return count_
 
 

@@ -193,10 +193,14 @@ def discard(files: Files) -> None:
         shutil.rmtree(files.root, ignore_errors=True)
 
 
-def write_site(files: Files, out_dir: Path, finish: Callable[[Path], None]) -> None:
+def write_site(files: Files, out_dir: Path, finish: Callable[[Path], Iterable[str] | None]) -> None:
     """Write everything into a temporary folder beside ``out_dir`` (or use the one ``files`` was
     staged in), run ``finish`` on it (search indexing), then swap it in; a failed or killed build
-    leaves the previous site untouched."""
+    leaves the previous site untouched.
+
+    ``finish`` may name top-level folders of the previous site to carry over as they are (the
+    search index when it did not change): moved into the new site just before the swap, one
+    rename each, instead of hundreds of thousands of links made and removed again."""
     out_dir = out_dir.resolve()
     check_output_folder(out_dir)
     parent = out_dir.parent
@@ -204,17 +208,22 @@ def write_site(files: Files, out_dir: Path, finish: Callable[[Path], None]) -> N
     tmp = files.root or parent / f".{out_dir.name}.tmp-{os.getpid()}"
     old = parent / f".{out_dir.name}.old-{os.getpid()}"
     _clean_up_after_killed_builds(out_dir, keep=tmp)
+    moved: list[str] = []
     try:
         tmp.mkdir(parents=True, exist_ok=True)
         for path, data in files.items():
             target = tmp / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        finish(tmp)
+        adopt = [name for name in (finish(tmp) or ()) if (out_dir / name).is_dir() and not (tmp / name).exists()]
         if out_dir.exists():
             # What ``files`` already compared by digest is left alone; the rest (the search index,
             # or every file when there is no manifest) is compared here.
             _keep_unchanged(out_dir, tmp, files.compared, files.manifest, files.written)
+        for name in adopt:
+            _carry_over(name, files)
+            (out_dir / name).rename(tmp / name)
+            moved.append(name)
         if out_dir.exists() and _exchange(tmp, out_dir):
             shutil.rmtree(tmp, ignore_errors=True)  # now holds the previous site
             return
@@ -222,11 +231,21 @@ def write_site(files: Files, out_dir: Path, finish: Callable[[Path], None]) -> N
             out_dir.rename(old)
         tmp.rename(out_dir)
     except BaseException:
+        for name in moved:  # back where they were, if the swap did not happen
+            if not (out_dir / name).exists() and (tmp / name).exists():
+                (tmp / name).rename(out_dir / name)
         shutil.rmtree(tmp, ignore_errors=True)
         if old.exists() and not out_dir.exists():
             old.rename(out_dir)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _carry_over(name: str, files: Files) -> None:
+    """The next manifest knows a carried-over folder's files as the previous one did."""
+    if files.manifest is not None:
+        prefix = name + "/"
+        files.written.update((k, tuple(v)) for k, v in files.manifest.files.items() if k.startswith(prefix))
 
 
 def _keep_unchanged(old_dir: Path, new_dir: Path, decided: set[str] = frozenset(),
@@ -322,21 +341,6 @@ def replace_folder(new: Path, target: Path) -> None:
     if old.exists():
         shutil.rmtree(new, ignore_errors=True)
         old.rename(new)
-
-
-def link_tree(src: Path, dst: Path) -> int:
-    """Hard-link (or copy, across file systems) every file of ``src`` into ``dst``; returns the count."""
-    count = 0
-    for f in sorted(src.rglob("*")):
-        if f.is_file():
-            target = dst / f.relative_to(src)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(f, target)
-            except OSError:
-                shutil.copy2(f, target)
-            count += 1
-    return count
 
 
 def check_output_folder(out_dir: Path) -> None:

@@ -8,6 +8,8 @@ import threading
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from site_builder import fingerprint
 from site_builder.build import LIVE_RELOAD, Paths, build, index_later
 from site_builder.serve import BuildState, handler_for
@@ -265,3 +267,21 @@ def test_a_search_index_file_is_kept_only_when_its_bytes_are_the_same_not_its_na
     # The next manifest knows all three, each with the digest of what is now there.
     assert {n: r[0] for n, r in record.items()} == {
         n: hashlib.blake2b((new / n).read_bytes(), digest_size=16).hexdigest() for n in names}
+
+
+def test_a_carried_over_search_index_goes_back_when_the_swap_fails(tmp_path, monkeypatch):
+    from site_builder import write
+
+    paths = _seeds(tmp_path)
+    cache = tmp_path / ".cache"
+    build(paths, cache_dir=cache)
+    index = {p: p.stat().st_ino for p in (paths.out / "pagefind").rglob("*") if p.is_file()}
+
+    def broken(a, b):
+        raise OSError("disk went away")
+
+    monkeypatch.setattr(write, "_exchange", broken)
+    with pytest.raises(OSError):
+        build(paths, cache_dir=cache)  # nothing changed: the index is carried over, then the swap fails
+    assert {p: p.stat().st_ino for p in (paths.out / "pagefind").rglob("*") if p.is_file()} == index
+    assert (paths.out / "index.html").is_file()
