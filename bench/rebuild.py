@@ -1,14 +1,20 @@
-"""Cold build, unchanged rebuild and rebuild after editing one plan, for the bundled seeds.
+"""Cold build, unchanged rebuild and rebuild after editing one plan, in one process as serve makes them.
 
-Run: .venv/bin/python bench/rebuild.py [--no-search]   (from the project root)
+Run: .venv/bin/python bench/rebuild.py [--no-search] [--seeds DIR] [-j N]   (from the project root)
 Prints wall seconds for each build, all made in this one process as ``site-builder serve`` makes
 them (site_builder.build.build): jieba's dictionary, once loaded, stays loaded. A separate
 ``site-builder build`` after an edit loads it again (about a second more; bench/run.py --n 5
 --rebuild measures that case). The edit adds a sentence to the middle of the first plan, so its
-measures, their search records and the pages listing them change.
+measures, their search records and the pages listing them change. After it, the same edit is
+made again the way serve makes it: the pages go out with the previous search index, then the
+index is made (``search_later``, ``index_later``); both times are printed.
+
+``--seeds DIR`` builds another folder of plans (bench/run.py's corpus, say bench/out/corpus-3000/txt)
+instead of the bundled seeds; ``-j`` sets the worker processes (default: one per core).
 """
 from __future__ import annotations
 
+import argparse
 import shutil
 import sys
 import tempfile
@@ -18,35 +24,57 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from site_builder.build import Paths, build  # noqa: E402
+from site_builder import parallel  # noqa: E402
+from site_builder.build import Paths, build, index_later  # noqa: E402
 
 
-def timed(paths: Paths, cache: Path, index: bool) -> float:
+def timed(paths: Paths, cache: Path, index: bool, jobs: int, **kw) -> float:
     start = time.perf_counter()
-    summary = build(paths, index=index, cache_dir=cache)
+    summary = build(paths, index=index, cache_dir=cache, jobs=jobs, **kw)
     took = time.perf_counter() - start
-    print("  steps: " + ", ".join(f"{name} {seconds:.2f}" for name, seconds in summary.timings), file=sys.stderr)
+    print(f"  steps: {', '.join(f'{name} {seconds:.2f}' for name, seconds in summary.timings)}; "
+          f"pages rendered {summary.rendered} of {summary.pages}", file=sys.stderr)
     return took
 
 
+def edit(seeds: Path, times: int) -> None:
+    seed = sorted(seeds.glob("*.txt"))[0]
+    text = seed.read_text(encoding="utf-8")
+    cut = text.rfind("。", 0, len(text) // 2)
+    seed.write_text(text[:cut + 1] + "加强宣传解读，及时回应群众关切。" * times + text[cut + 1:], encoding="utf-8")
+
+
 def main() -> int:
-    index = "--no-search" not in sys.argv
-    with tempfile.TemporaryDirectory() as tmp:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--no-search", action="store_true")
+    ap.add_argument("--seeds", type=Path, default=ROOT / "seeds")
+    ap.add_argument("-j", type=int, default=parallel.cores())
+    args = ap.parse_args()
+    index = not args.no_search
+    with tempfile.TemporaryDirectory(dir=Path(tempfile.gettempdir())) as tmp:
         work = Path(tmp)
-        shutil.copytree(ROOT / "seeds", work / "seeds")
+        shutil.copytree(args.seeds, work / "seeds")
         paths = Paths(work / "seeds", ROOT / "content", work / "output", ROOT / "templates")
         cache = work / ".cache"
-        cold = timed(paths, cache, index)
-        same = timed(paths, cache, index)
-        seed = sorted((work / "seeds").glob("*.txt"))[0]
-        text = seed.read_text(encoding="utf-8")
-        cut = text.rfind("。", 0, len(text) // 2)
-        seed.write_text(text[:cut + 1] + "加强宣传解读，及时回应群众关切。" + text[cut + 1:], encoding="utf-8")
-        edited = timed(paths, cache, index)
-    print(f"search index: {'yes' if index else 'no'}")
-    print(f"cold build (empty cache):        {cold:6.2f} s")
-    print(f"rebuild, nothing changed:        {same:6.2f} s")
-    print(f"rebuild after editing one plan:  {edited:6.2f} s")
+        cold = timed(paths, cache, index, args.j)
+        same = timed(paths, cache, index, args.j)
+        original = sorted((work / "seeds").glob("*.txt"))[0].read_text(encoding="utf-8")
+        edit(work / "seeds", 1)
+        edited = timed(paths, cache, index, args.j)
+        pages_out = search_after = None
+        if index:
+            sorted((work / "seeds").glob("*.txt"))[0].write_text(original, encoding="utf-8")
+            edit(work / "seeds", 2)
+            pages_out = timed(paths, cache, index, args.j, search_later=True)
+            start = time.perf_counter()
+            index_later(paths)
+            search_after = time.perf_counter() - start
+    print(f"plans: {args.seeds}; search index: {'yes' if index else 'no'}; jobs: {args.j}")
+    print(f"cold build (empty cache):        {cold:7.2f} s")
+    print(f"rebuild, nothing changed:        {same:7.2f} s")
+    print(f"rebuild after editing one plan:  {edited:7.2f} s")
+    if pages_out is not None:
+        print(f"  as serve makes it: pages out   {pages_out:7.2f} s, then the search index {search_after:7.2f} s")
     return 0
 
 

@@ -159,7 +159,9 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
     files = Files(staging(paths.out), paths.out, manifest)
     try:
         env = render.environment(paths.templates)
-        prints = fingerprint.Fingerprints(lib, fingerprint.base((paths.templates, paths.content), lib.today, live_reload))
+        # Without a cache nothing is kept for the next build, so pages are not digested either.
+        prints = fingerprint.Fingerprints(lib, fingerprint.base((paths.templates, paths.content), lib.today, live_reload)) \
+            if cache_dir else None
         state = _RenderState(env, paths.templates, pages, lib, config, live_reload, render.Cards(env, lib),
                              prints, manifest, paths.out)
         batches = [range(i, min(i + RENDER_BATCH, len(pages))) for i in range(0, len(pages), RENDER_BATCH)]
@@ -225,8 +227,8 @@ class _RenderState:
     live_reload: bool
     cards: render.Cards
     """Each worker's own (a forked copy): cards it rendered, to reuse."""
-    prints: fingerprint.Fingerprints
-    """Each worker's own too: the plans and entries it digested."""
+    prints: fingerprint.Fingerprints | None
+    """Each worker's own too: the plans and entries it digested (None: no cache, no digests)."""
     manifest: Manifest
     """What the previous build wrote, with each page's fingerprint."""
     out: Path
@@ -238,7 +240,7 @@ def _render_batch(batch: range, state: _RenderState) -> list[tuple[str | None, b
     out = []
     for i in batch:
         page = state.pages[i]
-        digest = state.prints.of(page)
+        digest = state.prints.of(page) if state.prints else None
         # Not rendered only when the previous file is still there to be linked in: otherwise every
         # page would be rendered again one by one in the main process (output/ deleted, say).
         same = digest is not None and state.manifest.pages.get(page.path) == digest \
