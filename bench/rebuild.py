@@ -51,7 +51,7 @@ def main() -> int:
     ap.add_argument("-j", type=int, default=parallel.cores())
     args = ap.parse_args()
     index = not args.no_search
-    with tempfile.TemporaryDirectory(dir=Path(tempfile.gettempdir())) as tmp:
+    with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         shutil.copytree(args.seeds, work / "seeds")
         paths = Paths(work / "seeds", ROOT / "content", work / "output", ROOT / "templates")
@@ -67,7 +67,7 @@ def main() -> int:
             edit(work / "seeds", 2)
             pages_out = timed(paths, cache, index, args.j, search_later=True)
             start = time.perf_counter()
-            index_later(paths)
+            index_later(paths, cache_dir=cache)
             search_after = time.perf_counter() - start
     print(f"plans: {args.seeds}; search index: {'yes' if index else 'no'}; jobs: {args.j}")
     print(f"cold build (empty cache):        {cold:7.2f} s")

@@ -21,7 +21,7 @@ from .cache import ParseCache
 from .progress import Progress
 from .tagging import Tagger
 from .read import MAX_BYTES, find_sources, read_source
-from .write import Files, Manifest, check_output_folder, discard, replace_folder, staging, write_site
+from .write import Files, Manifest, check_output_folder, discard, note_folder, replace_folder, staging, write_site
 
 LIVE_RELOAD = "assets/live-reload.js"
 """Written only by ``serve`` builds, so a published site never carries it."""
@@ -315,10 +315,12 @@ def _make_index(site_dir: Path, paths: Paths, into: Path | None = None,
     return indexed
 
 
-def index_later(paths: Paths, cancel: threading.Event | None = None) -> int | None:
+def index_later(paths: Paths, cancel: threading.Event | None = None, cache_dir: Path | None = None) -> int | None:
     """The search index of the site now in ``paths.out``, made after its pages went out (``serve``
     with ``search_later``) and swapped in whole; the number of pages it holds, or None when
-    ``cancel`` was set first (the stale index stays, and its stamp says it is stale)."""
+    ``cancel`` was set first (the stale index stays, and its stamp says it is stale). The
+    output manifest in ``cache_dir`` learns the new index's files, so the next build that makes
+    an index finds the unchanged ones by digest."""
     out = paths.out.resolve()
     tmp = out.parent / f".{out.name}.pagefind-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -329,6 +331,10 @@ def index_later(paths: Paths, cancel: threading.Event | None = None) -> int | No
         return None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    if cache_dir is not None:
+        manifest = Manifest(cache_dir / "output.json", out)
+        if manifest.files:
+            manifest.save(note_folder(manifest.files, out, "pagefind"), manifest.pages)
     return indexed
 
 

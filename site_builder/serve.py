@@ -49,15 +49,15 @@ def rebuild(paths: Paths, state: BuildState, cache_dir: Path | None, pending: th
           f"{s.report.count('warning')} 个警告，{s.seconds:.1f} 秒"
           + ("；正在更新搜索索引……" if s.search_pending else ""), flush=True)
     if s.search_pending:
-        _index_later(paths, pending)
+        _index_later(paths, pending, cache_dir)
 
 
-def _index_later(paths: Paths, pending: threading.Event | None) -> None:
+def _index_later(paths: Paths, pending: threading.Event | None, cache_dir: Path | None) -> None:
     """The search index after the pages; a failure leaves the previous index (and the new pages)
     in place and is said in the terminal, never stopping the rebuild loop."""
     started = time.perf_counter()
     try:
-        indexed = index_later(paths, pending)
+        indexed = index_later(paths, pending, cache_dir)
     except InputError as exc:
         print(f"搜索索引更新失败，搜索结果可能是旧的：{exc.diagnostic}", flush=True)
         return

@@ -241,6 +241,20 @@ def write_site(files: Files, out_dir: Path, finish: Callable[[Path], Iterable[st
     shutil.rmtree(old, ignore_errors=True)
 
 
+def note_folder(known: dict[str, list], root: Path, name: str) -> dict[str, tuple]:
+    """``known`` (a manifest's files) with the entries under folder ``name`` replaced by what is
+    there now in ``root``: each file's digest, size, mtime and inode."""
+    prefix = name + "/"
+    files: dict[str, tuple] = {k: tuple(v) for k, v in known.items() if not k.startswith(prefix)}
+    for folder, _dirs, names in os.walk(root / name):
+        rel = Path(folder).relative_to(root).as_posix()
+        for n in names:
+            path = os.path.join(folder, n)
+            st = os.lstat(path)
+            files[f"{rel}/{n}"] = (_digest_path(path), st.st_size, st.st_mtime_ns, st.st_ino)
+    return files
+
+
 def _carry_over(name: str, files: Files) -> None:
     """The next manifest knows a carried-over folder's files as the previous one did."""
     if files.manifest is not None:
@@ -293,7 +307,7 @@ def _keep_one(old: str, entry: os.DirEntry, rel: str, old_dir: Path, manifest: M
         before = None
     known = manifest.intact(rel, old_dir) if manifest is not None else None
     if before is not None and (before.st_ino, before.st_dev) == (now.st_ino, now.st_dev):
-        if record is not None:  # already the previous file (a reused search index)
+        if record is not None:  # already a hard link to the previous file
             record[rel] = tuple(known) if known else (_digest_path(entry.path), now.st_size, now.st_mtime_ns, now.st_ino)
         return 1
     digest = _digest_path(entry.path) if known is not None or record is not None else None

@@ -206,7 +206,7 @@ def test_serve_sends_pages_out_first_and_the_search_index_after(tmp_path):
     assert _tree(paths.out / "pagefind") == old
     assert build(paths, cache_dir=cache, search_later=True).search_pending
     # Made: the index is this site's, as a build that indexes at once makes it.
-    indexed = index_later(paths)
+    indexed = index_later(paths, cache_dir=cache)
     later = _tree(paths.out / "pagefind")
     fresh = Paths(paths.seeds, paths.content, tmp_path / "fresh", paths.templates)
     assert indexed == build(fresh).indexed > 0
@@ -214,10 +214,16 @@ def test_serve_sends_pages_out_first_and_the_search_index_after(tmp_path):
     fragments = {p: d for p, d in now.items() if p.startswith("fragment/")}
     assert fragments and {p: d for p, d in later.items() if p.startswith("fragment/")} == fragments
     assert later != old
-    # And the next build knows it is current: nothing pending, the index linked in as it is.
+    # And the next build knows it is current: nothing pending, the index carried over as it is.
     again = build(paths, cache_dir=cache, search_later=True)
     assert not again.search_pending and again.indexed == indexed
     assert _tree(paths.out / "pagefind") == later
+    # The manifest learnt the new index's files, so the next build that makes an index finds the
+    # unchanged ones by digest instead of reading the previous ones back.
+    known = json.loads((cache / "output.json").read_text(encoding="utf-8"))["files"]
+    now = {p.relative_to(paths.out).as_posix(): p.stat() for p in (paths.out / "pagefind").rglob("*") if p.is_file()}
+    assert {p: (st.st_size, st.st_mtime_ns, st.st_ino) for p, st in now.items()} == {
+        p: tuple(v[1:]) for p, v in known.items() if p.startswith("pagefind/")}
 
 
 def test_an_index_made_for_other_pages_is_never_taken_for_this_sites(tmp_path):
