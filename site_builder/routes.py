@@ -1,6 +1,8 @@
 """URLs and the list of pages: the only place a path is made (``url_for``)."""
 from __future__ import annotations
 
+from itertools import islice
+
 import posixpath
 from dataclasses import dataclass, field
 from typing import Any
@@ -339,9 +341,20 @@ def _places(tree) -> dict[str, tuple[int, RegionNode, int]]:
     return {r.key: (i, r, depth) for i, (r, depth, _n) in enumerate(tree)}
 
 
-def _same_parent(lib: Library, plan: Plan) -> list[tuple[str, list[Plan]]]:
-    return [(c, [p for p in lib.by_cite.get(c, ()) if p.id != plan.id]) for c in plan.cites
-            if any(p.id != plan.id for p in lib.by_cite.get(c, ()))]
+SAME_PARENT_SHOWN = 8
+"""Other plans citing the same document named on a plan page; the policy page lists them all."""
+
+
+def _same_parent(lib: Library, plan: Plan) -> list[tuple[str, list[Plan], int]]:
+    """Per document the plan cites: the first few other plans citing it and how many there are.
+    (Not every list whole: a document cited by 2,000 plans made each plan page's list 2,000 long.)"""
+    out = []
+    for c in plan.cites:
+        citing = lib.by_cite.get(c, ())
+        total = len(citing) - plan.cites.count(c)  # by_cite holds a plan once per time it cites c
+        if total > 0:
+            out.append((c, list(islice((p for p in citing if p.id != plan.id), SAME_PARENT_SHOWN)), total))
+    return out
 
 
 def _department_pages(lib: Library, lex: Lexicon, places) -> list[Page]:
