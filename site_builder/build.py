@@ -1,7 +1,6 @@
 """The pipeline, top to bottom: read → parse → link → routes → render → write → search index."""
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import threading
@@ -21,7 +20,8 @@ from .cache import ParseCache
 from .progress import Progress
 from .tagging import Tagger
 from .read import MAX_BYTES, find_sources, read_source
-from .write import Files, Manifest, check_output_folder, discard, note_folder, replace_folder, staging, write_site
+from .write import (Files, Manifest, check_output_folder, digest_file, discard, note_folder, replace_folder, staging,
+                    write_site)
 
 LIVE_RELOAD = "assets/live-reload.js"
 """Written only by ``serve`` builds, so a published site never carries it."""
@@ -192,7 +192,8 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
         if not index:
             return ()
         with progress.step("搜索索引"):
-            known = _known_index(site_dir, paths, cache_dir)
+            made_from = _offline_digest(site_dir)
+            known = _known_index(paths, cache_dir, made_from)
             if known is not None:
                 indexed = known
                 return ("pagefind",)
@@ -200,7 +201,7 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
                 # The previous index goes out with the new pages, for index_later to replace.
                 search_pending = True
                 return ("pagefind",)
-            indexed = _make_index(site_dir, paths)
+            indexed = _make_index(site_dir, paths, made_from)
             return ()
 
     with progress.step("写出"):
@@ -280,7 +281,7 @@ def _other_files(files: Files, paths: Paths, lib, lex, config, pages, live_reloa
     return site_map
 
 
-def _known_index(site_dir: Path, paths: Paths, cache_dir: Path | None) -> int | None:
+def _known_index(paths: Paths, cache_dir: Path | None, made_from: str) -> int | None:
     """The number of pages the previous build's search index holds when it is this site's (it is
     carried over); None when the index has to be made. Only with a cache: ``--no-cache``
     trusts nothing from before."""
@@ -292,13 +293,13 @@ def _known_index(site_dir: Path, paths: Paths, cache_dir: Path | None) -> int | 
     if cache_dir is None or not previous.is_dir():
         return None
     try:
-        mark, count, made_from = (previous / STAMP).read_text(encoding="utf-8").split()
-        count_ = int(count)
+        mark, count, from_ = (previous / STAMP).read_text(encoding="utf-8").split()
+        indexed = int(count)
     except (OSError, ValueError):
         return None
-    if (mark, made_from) != (search.fingerprint(paths.templates), _digest_file(site_dir / offline.PATH)):
+    if (mark, from_) != (search.fingerprint(paths.templates), made_from):
         return None
-    return count_
+    return indexed
 
 
 STAMP = ".made-from"
@@ -306,12 +307,12 @@ STAMP = ".made-from"
 index the index was made from."""
 
 
-def _make_index(site_dir: Path, paths: Paths, into: Path | None = None,
+def _make_index(site_dir: Path, paths: Paths, made_from: str, into: Path | None = None,
                 cancel: threading.Event | None = None) -> int:
+    """``made_from``: the digest of the site's offline index, which the records come from."""
     into = into or site_dir / "pagefind"
     indexed = search.index_site(site_dir, into, cancel)
-    (into / STAMP).write_text(f"{search.fingerprint(paths.templates)} {indexed} {_digest_file(site_dir / offline.PATH)}\n",
-                              encoding="utf-8")
+    (into / STAMP).write_text(f"{search.fingerprint(paths.templates)} {indexed} {made_from}\n", encoding="utf-8")
     return indexed
 
 
@@ -325,7 +326,7 @@ def index_later(paths: Paths, cancel: threading.Event | None = None, cache_dir: 
     tmp = out.parent / f".{out.name}.pagefind-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     try:
-        indexed = _make_index(out, paths, tmp, cancel)
+        indexed = _make_index(out, paths, _offline_digest(out), tmp, cancel)
         replace_folder(tmp, out / "pagefind")
     except search.Cancelled:
         return None
@@ -338,11 +339,11 @@ def index_later(paths: Paths, cancel: threading.Event | None = None, cache_dir: 
     return indexed
 
 
-def _digest_file(path: Path) -> str:
+def _offline_digest(site_dir: Path) -> str:
     try:
-        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        return digest_file(site_dir / offline.PATH)
     except OSError:
-        return "-"
+        return "-"  # search.index_site says what is wrong with it
 
 
 def check(paths: Paths) -> tuple[Report, tuple[editorial.Edit, ...]]:

@@ -45,7 +45,7 @@ class Files:
             self._files[path] = data
             return
         target = self._target(path)
-        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        digest = _hasher(data).hexdigest()
         if not self._link_previous(path, digest, target):
             target.write_bytes(data)
         self._record(path, digest, target)
@@ -60,7 +60,7 @@ class Files:
             return
         target = self._target(path)
         part = target.with_name(target.name + ".new")  # the digest is known only at the end
-        h = hashlib.blake2b(digest_size=16)
+        h = _hasher()
         with part.open("wb") as fh:
             for chunk in chunks:
                 h.update(chunk)
@@ -251,7 +251,7 @@ def note_folder(known: dict[str, list], root: Path, name: str) -> dict[str, tupl
         for n in names:
             path = os.path.join(folder, n)
             st = os.lstat(path)
-            files[f"{rel}/{n}"] = (_digest_path(path), st.st_size, st.st_mtime_ns, st.st_ino)
+            files[f"{rel}/{n}"] = (digest_file(path), st.st_size, st.st_mtime_ns, st.st_ino)
     return files
 
 
@@ -306,11 +306,7 @@ def _keep_one(old: str, entry: os.DirEntry, rel: str, old_dir: Path, manifest: M
     except OSError:
         before = None
     known = manifest.intact(rel, old_dir) if manifest is not None else None
-    if before is not None and (before.st_ino, before.st_dev) == (now.st_ino, now.st_dev):
-        if record is not None:  # already a hard link to the previous file
-            record[rel] = tuple(known) if known else (_digest_path(entry.path), now.st_size, now.st_mtime_ns, now.st_ino)
-        return 1
-    digest = _digest_path(entry.path) if known is not None or record is not None else None
+    digest = digest_file(entry.path) if known is not None or record is not None else None
     if known is not None:
         same = known[0] == digest
     else:
@@ -327,9 +323,15 @@ def _keep_one(old: str, entry: os.DirEntry, rel: str, old_dir: Path, manifest: M
     return 1 if same else 0
 
 
-def _digest_path(path: str) -> str:
+def digest_file(path: str | Path) -> str:
+    """The digest the manifest records of a file's bytes (as ``Files`` computes it of bytes it writes)."""
     with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+        return hashlib.file_digest(fh, _hasher).hexdigest()
+
+
+def _hasher(data: bytes = b""):
+    """The manifest's digest: BLAKE2b, 16 bytes."""
+    return hashlib.blake2b(data, digest_size=16)
 
 
 def _same_bytes(a: str, b: str) -> bool:
