@@ -13,6 +13,14 @@ from .model import Plan
 _CODE = Path(__file__).resolve().parent
 
 
+def code_digest() -> str:
+    """A digest of every source file of the package: what the program is."""
+    code = hashlib.sha256()
+    for py in sorted(_CODE.rglob("*.py")):
+        code.update(py.relative_to(_CODE).as_posix().encode() + b"\0" + py.read_bytes())
+    return code.hexdigest()
+
+
 def _ours(path: Path) -> bool:
     """Only files this user wrote and nobody else can change are unpickled."""
     st = path.stat()
@@ -28,11 +36,7 @@ class ParseCache:
 
     def __init__(self, folder: Path | None, lex: Lexicon):
         self.folder = folder / "parse" if folder else None
-        code = hashlib.sha256()
-        for py in sorted(_CODE.rglob("*.py")):
-            code.update(py.relative_to(_CODE).as_posix().encode() + b"\0" + py.read_bytes())
-        code.update(repr(lex).encode("utf-8"))
-        self.fingerprint = code.hexdigest()
+        self.fingerprint = hashlib.sha256(code_digest().encode() + repr(lex).encode("utf-8")).hexdigest()
         self.used: set[str] = set()
         self.hits = 0
 

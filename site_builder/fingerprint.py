@@ -9,12 +9,11 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import MappingProxyType
 
+from .cache import code_digest
 from .lexicon import Department, Group
 from .library import Entry, Library, Policy, RegionNode
 from .model import Plan
 from .routes import Page
-
-_CODE = Path(__file__).resolve().parent
 
 PLAN_HEAD = tuple(f.name for f in fields(Plan) if f.name != "body")
 """What pages other than a plan's own read of it (its title, region, dates, status); so editing a
@@ -29,17 +28,20 @@ measures; plan.html does not show their cosines). A template
 reading anything else must be covered here first (tests/test_incremental.py checks the templates)."""
 
 
+PROTOCOL = 5
+"""Pickle protocol of the digests (any fixed one: digests are compared, never loaded)."""
+
 SHARED = frozenset({Plan, Entry, Group, Department, RegionNode, Policy})
 """Frozen dataclasses seen on many pages: each is digested once, then stands for itself by digest.
 (Digesting every small one apart, each item and source span, took longer than pickling them.)"""
 
 
 def base(folders: tuple[Path, ...], *settings: object) -> str:
-    """What every page depends on: this package's code, every file of ``folders`` (templates,
-    vocabularies and site settings), the template engine's version and ``settings`` (the date
-    validity is judged against, live reload)."""
-    h = hashlib.blake2b(digest_size=16)
-    for folder in (_CODE, *folders):
+    """What every page depends on: this package's code (``cache.code_digest``, as the parse cache
+    keys it), every file of ``folders`` (templates, vocabularies and site settings), the template
+    engine's version and ``settings`` (the date validity is judged against, live reload)."""
+    h = hashlib.blake2b(code_digest().encode(), digest_size=16)
+    for folder in folders:
         for f in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             h.update(f.relative_to(folder).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
     for package in ("jinja2", "markupsafe"):
@@ -142,5 +144,3 @@ def _pickler(sink: _Sink, prints: Fingerprints, root) -> pickle.Pickler:
     pickler.dispatch_table = {**dict.fromkeys(SHARED, shared), MappingProxyType: lambda m: (dict, (list(m.items()),))}
     return pickler
 
-
-PROTOCOL = 5

@@ -1,10 +1,9 @@
 """URLs and the list of pages: the only place a path is made (``url_for``)."""
 from __future__ import annotations
 
-from itertools import islice
-
 import posixpath
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from .config import Config
