@@ -20,7 +20,7 @@ from .cache import ParseCache
 from .progress import Progress
 from .tagging import Tagger
 from .read import MAX_BYTES, find_sources, read_source
-from .write import (Files, Manifest, check_output_folder, digest_file, discard, note_folder, replace_folder, staging,
+from .write import (Files, Manifest, check_output_folder, discard, note_folder, replace_folder, staging,
                     write_site)
 
 LIVE_RELOAD = "assets/live-reload.js"
@@ -187,22 +187,22 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
     search_pending = False
 
     def finish(site_dir: Path) -> tuple[str, ...]:
-        """Make the search index, or name the previous one to carry over."""
+        """Make the parts of the search index that changed; name the previous build's parts to
+        carry over as they are."""
         nonlocal indexed, search_pending
         if not index:
             return ()
         with progress.step("搜索索引"):
-            made_from = _offline_digest(site_dir)
-            known = _known_index(paths, cache_dir, made_from)
-            if known is not None:
-                indexed = known
-                return ("pagefind",)
-            if search_later and (paths.out / "pagefind").is_dir():
+            plan = search.layout(site_dir, paths.templates)
+            kept = _kept_shards(plan, paths.out / "pagefind", cache_dir)
+            if len(kept) < len(plan.shards) and search_later and (paths.out / "pagefind").is_dir():
                 # The previous index goes out with the new pages, for index_later to replace.
                 search_pending = True
                 return ("pagefind",)
-            indexed = _make_index(site_dir, paths, made_from)
-            return ()
+            search.make(plan, (s for s in plan.shards if s.name not in kept), site_dir / "pagefind", jobs=jobs)
+            search.write_list(plan, site_dir / "pagefind")
+            indexed = plan.pages
+            return tuple(f"pagefind/{name}" for name in sorted(kept))
 
     with progress.step("写出"):
         write_site(files, paths.out, finish)
@@ -281,69 +281,54 @@ def _other_files(files: Files, paths: Paths, lib, lex, config, pages, live_reloa
     return site_map
 
 
-def _known_index(paths: Paths, cache_dir: Path | None, made_from: str) -> int | None:
-    """The number of pages the previous build's search index holds when it is this site's (it is
-    carried over); None when the index has to be made. Only with a cache: ``--no-cache``
-    trusts nothing from before."""
-    # Pagefind always indexes everything. Its records come from the offline index alone (never the
-    # pages), so when that did not change and neither did the code that makes the index, the
-    # previous index is this site's index. Each index carries a stamp naming what it was made
-    # from, so one left stale on purpose (serve) or made for other pages is never taken for current.
-    previous = paths.out / "pagefind"
-    if cache_dir is None or not previous.is_dir():
-        return None
-    try:
-        mark, count, from_ = (previous / STAMP).read_text(encoding="utf-8").split()
-        indexed = int(count)
-    except (OSError, ValueError):
-        return None
-    if (mark, from_) != (search.fingerprint(paths.templates), made_from):
-        return None
-    return indexed
+def _kept_shards(plan: search.Layout, previous: Path, cache_dir: Path | None) -> set[str]:
+    """The parts of the search index the previous build made from what this one's would be made
+    from: carried over as they are. Only with a cache: ``--no-cache`` trusts nothing from before."""
+    # Pagefind always indexes everything it is given. A part's records come from the offline
+    # index alone (never the pages), so when the data of its pages did not change and neither did
+    # the code that makes the index, the previous part is this site's. Each part carries a stamp
+    # naming what it was made from, so one left stale on purpose (serve) or made for other pages
+    # is never taken for current.
+    if cache_dir is None:
+        return set()
+    return {s.name for s in plan.shards if search.made_from(previous / s.name) == s.digest}
 
 
-STAMP = ".made-from"
-"""In ``pagefind/``: the search code's fingerprint, the page count and the digest of the offline
-index the index was made from."""
-
-
-def _make_index(site_dir: Path, paths: Paths, made_from: str, into: Path | None = None,
-                cancel: threading.Event | None = None) -> int:
-    """``made_from``: the digest of the site's offline index, which the records come from."""
-    into = into or site_dir / "pagefind"
-    indexed = search.index_site(site_dir, into, cancel)
-    (into / STAMP).write_text(f"{search.fingerprint(paths.templates)} {indexed} {made_from}\n", encoding="utf-8")
-    return indexed
-
-
-def index_later(paths: Paths, cancel: threading.Event | None = None, cache_dir: Path | None = None) -> int | None:
+def index_later(paths: Paths, cancel: threading.Event | None = None, cache_dir: Path | None = None,
+                jobs: int = 1) -> int | None:
     """The search index of the site now in ``paths.out``, made after its pages went out (``serve``
-    with ``search_later``) and swapped in whole; the number of pages it holds, or None when
-    ``cancel`` was set first (the stale index stays, and its stamp says it is stale). The
-    output manifest in ``cache_dir`` learns the new index's files, so the next build that makes
-    an index finds the unchanged ones by digest."""
+    with ``search_later``): each part that changed is made aside and swapped in whole, then the
+    list of parts; the number of pages it holds, or None when ``cancel`` was set first (the stale
+    parts stay, and their stamps say they are stale). The output manifest in ``cache_dir``
+    learns the new parts' files, so the next build that makes an index finds the unchanged ones
+    by digest."""
     out = paths.out.resolve()
+    live = out / "pagefind"
+    plan = search.layout(out, paths.templates)
+    todo = [s for s in plan.shards if search.made_from(live / s.name) != s.digest]
     tmp = out.parent / f".{out.name}.pagefind-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     try:
-        indexed = _make_index(out, paths, _offline_digest(out), tmp, cancel)
-        replace_folder(tmp, out / "pagefind")
+        search.make(plan, todo, tmp, cancel, jobs)
+        for shard in todo:
+            replace_folder(tmp / shard.name, live / shard.name)
     except search.Cancelled:
         return None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    search.write_list(plan, live)
+    names = {s.name for s in plan.shards} | {search.LIST}
+    for entry in live.iterdir():  # parts no longer listed, and an index of the layout before parts
+        if entry.name not in names:
+            shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
     if cache_dir is not None:
         manifest = Manifest(cache_dir / "output.json", out)
         if manifest.files:
-            manifest.save(note_folder(manifest.files, out, "pagefind"), manifest.pages)
-    return indexed
-
-
-def _offline_digest(site_dir: Path) -> str:
-    try:
-        return digest_file(site_dir / offline.PATH)
-    except OSError:
-        return "-"  # search.index_site says what is wrong with it
+            known = manifest.files
+            for shard in todo:
+                known = note_folder(known, out, f"pagefind/{shard.name}")
+            manifest.save(known, manifest.pages)
+    return plan.pages
 
 
 def check(paths: Paths) -> tuple[Report, tuple[editorial.Edit, ...]]:

@@ -1,16 +1,19 @@
 """Search index: one Pagefind record per heading and item, its Chinese split into single characters."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import subprocess
 import tempfile
 import threading
-from dataclasses import dataclass
+import time
+import zlib
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 from urllib.parse import quote
 
 from . import offline
@@ -82,21 +85,24 @@ def records(data: dict) -> list[Record]:
     and each heading and item (filter ``page``), both keyed by the page as ``index|path|title``
     (see ``_escape_key``), so search.js counts, groups and labels results by page before it loads
     any. Filters are not searched; meta is, hence spaced like the content."""
-    return list(iter_records(data))
+    return [r for _, r in iter_records(data)]
 
 
-def iter_records(data: dict) -> Iterator[Record]:
-    """``records`` one at a time: at national scale their spaced texts are hundreds of megabytes."""
+def iter_records(data: dict, keep: Callable[[int], bool] | None = None) -> Iterator[tuple[int, Record]]:
+    """``records`` one at a time with the index of the page each is on, only for the pages
+    ``keep`` takes: at national scale their spaced texts are hundreds of megabytes."""
     pages = data["pages"]
     keys = ["|".join(_escape_key(str(x)) for x in (i, path, title)) for i, (path, title) in enumerate(pages)]
     for i, (_, title) in enumerate(pages):
-        yield Record(f"t/{i}.html", spaced(title), (("titled", keys[i]),), 0)
+        if keep is None or keep(i):
+            yield i, Record(f"t/{i}.html", spaced(title), (("titled", keys[i]),), 0)
     place: dict[int, int] = {}
     for page, anchor, title, text in data["parts"]:
         place[page] = place.get(page, 0) + 1
-        content = spaced(f"{title}\n{text}" if title else text)
-        yield Record(f"p/{page}/{quote(anchor, safe='')}.html", content, (("page", keys[page]),),
-                     place[page], spaced(title))
+        if keep is None or keep(page):
+            content = spaced(f"{title}\n{text}" if title else text)
+            yield page, Record(f"p/{page}/{quote(anchor, safe='')}.html", content, (("page", keys[page]),),
+                               place[page], spaced(title))
 
 
 def _escape_key(text: str) -> str:
@@ -119,10 +125,97 @@ def read_offline_index(site_dir: Path) -> dict:
                                     "重新运行 site-builder build"))
 
 
+SHARD_RECORDS = 25_000
+"""About how many records one Pagefind index holds before the site's are split into several,
+which the browser merges (search.js, Pagefind's ``mergeIndex``). A text edit makes Pagefind index
+again only the part that holds the edited page, several parts are made at once on several cores,
+and each needs a fraction of the memory: one index of 3,000 plans (291,621 records) took 165 s
+and 15.6 GiB. A search fetches a few small files per part, so parts are not made smaller than
+this; a site of a few hundred plans has one or two."""
+LIST = "shards.json"
+"""In ``pagefind/``: ``{"pages": N, "shards": [name, …]}``, the parts' folders, the first the one
+search.js imports Pagefind from and merges the others into."""
+STAMP = ".made-from"
+"""In each part's folder: the digest of what it was made from (``Shard.digest``)."""
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One part of the search index: a Pagefind index of the records of some pages."""
+
+    name: str
+    """Its folder under ``pagefind/``."""
+    digest: str
+    """Of the search code and the offline index's data its records are made from: a part with
+    the previous build's digest is that build's part, carried over as it is."""
+    pages: frozenset[int]
+    """The offline index's pages whose records it holds."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a site's search index is split, read from its offline index."""
+
+    data: dict
+    """The offline index's data (``read_offline_index``)."""
+    pages: int
+    """Pages in the offline index: what the index holds the titles of."""
+    shards: tuple[Shard, ...]
+    """The parts, none empty; one for a small site."""
+    size: int
+    """Bytes of the offline index, to estimate the room its records need."""
+
+
+def layout(site_dir: Path, templates: Path) -> Layout:
+    """The parts the search index of the built site at ``site_dir`` is made of. Each page's records
+    go to the part a hash of its path picks, so a page stays in its part from build to build
+    while the number of parts stays the same (it changes as the site grows past a multiple of
+    ``SHARD_RECORDS``, and then every part is made again)."""
+    data = read_offline_index(site_dir)
+    pages, parts = data["pages"], data["parts"]
+    count = max(1, -(-(len(pages) + len(parts)) // SHARD_RECORDS))
+    where = [zlib.crc32(path.encode("utf-8")) % count for path, _ in pages]
+    mark = fingerprint(templates).encode()
+    hashers = [hashlib.sha256(mark + f" {count} {k}\n".encode()) for k in range(count)]
+    members: list[set[int]] = [set() for _ in range(count)]
+    for i, page in enumerate(pages):
+        hashers[where[i]].update(json.dumps([i, *page], ensure_ascii=False).encode("utf-8") + b"\n")
+        members[where[i]].add(i)
+    for part in parts:
+        hashers[where[part[0]]].update(json.dumps(part, ensure_ascii=False).encode("utf-8") + b"\n")
+    shards = tuple(Shard(str(k), h.hexdigest(), frozenset(m)) for k, (h, m) in enumerate(zip(hashers, members)) if m)
+    return Layout(data, len(pages), shards, (site_dir / offline.PATH).stat().st_size)
+
+
+def made_from(folder: Path) -> str | None:
+    """The digest a part's folder was made from, or None when it is not a finished part."""
+    try:
+        return (folder / STAMP).read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
+
+
+def write_list(plan: Layout, folder: Path) -> None:
+    """``pagefind/shards.json`` for ``plan``, written whole under a temporary name first: serve
+    replaces it in a site being browsed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    body = json.dumps({"pages": plan.pages, "shards": [s.name for s in plan.shards]}, separators=(",", ":"))
+    tmp = folder / f".{LIST}.{os.getpid()}"
+    tmp.write_text(body + "\n", encoding="utf-8")
+    os.replace(tmp, folder / LIST)
+
+
+def indexed_pages(folder: Path) -> int | None:
+    """The page count ``shards.json`` in ``folder`` names, or None when it cannot be read."""
+    try:
+        return int(json.loads((folder / LIST).read_text(encoding="utf-8"))["pages"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def fingerprint(templates: Path) -> str:
     """What an index depends on besides the pages: this module, the offline index it reads, the
     search script that must query it the same way, and the Pagefind version and program."""
-    import hashlib
     from importlib.metadata import PackageNotFoundError, version
     h = hashlib.sha256()
     for f in (Path(__file__), Path(__file__).with_name("offline.py"), templates / "static" / "search.js"):
@@ -165,10 +258,51 @@ def write_records(folder: Path, recs: Iterable[Record]) -> None:
             os.close(fd)
 
 
-def index_site(site_dir: Path, into: Path | None = None, cancel: threading.Event | None = None) -> int:
-    """Write the search index of the built site at ``site_dir`` into ``into`` (default: its
-    ``pagefind/``); returns the number of pages whose text it holds. When ``cancel`` is set while
-    Pagefind runs, Pagefind is stopped and ``Cancelled`` raised (what it wrote is left half done)."""
+def index_site(site_dir: Path, into: Path | None = None, cancel: threading.Event | None = None,
+               templates: Path | None = None, jobs: int = 1) -> int:
+    """Write the whole search index of the built site at ``site_dir`` into ``into`` (default: its
+    ``pagefind/``), every part and the list of them; returns the number of pages it holds."""
+    plan = layout(site_dir, templates or Path(__file__).resolve().parent.parent / "templates")
+    out = into or site_dir / "pagefind"
+    make(plan, plan.shards, out, cancel, jobs)
+    write_list(plan, out)
+    return plan.pages
+
+
+def make(plan: Layout, shards: Iterable[Shard], into: Path, cancel: threading.Event | None = None,
+         jobs: int = 1) -> None:
+    """Make each of ``shards`` in its folder under ``into``, up to ``jobs`` Pagefind programs at a
+    time, each stamped with its digest once whole. When ``cancel`` is set, Pagefind is stopped and
+    ``Cancelled`` raised (what it wrote is left half done, unstamped)."""
+    shards = list(shards)
+    if not shards:
+        return
+    program = _program()
+    part_of = {page: s.name for s in shards for page in s.pages}
+    with tempfile.TemporaryDirectory(prefix="pagefind-records-", dir=_memory_folder(plan.size)) as folder:
+        write_records(Path(folder), (replace(r, file=f"{part_of[page]}/{r.file}")
+                                     for page, r in iter_records(plan.data, part_of.__contains__)))
+        waiting = [(s, Path(folder) / s.name) for s in shards]
+        running: list[tuple[Shard, subprocess.Popen, object]] = []
+        try:
+            while waiting or running:
+                while waiting and len(running) < max(1, jobs):
+                    shard, records_dir = waiting.pop(0)
+                    running.append((shard, *_start(program, records_dir, into / shard.name)))
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled()
+                for entry in [e for e in running if e[1].poll() is not None]:
+                    running.remove(entry)
+                    _finished(*entry, into / entry[0].name)
+                if running:
+                    time.sleep(0.02)
+        finally:
+            for _, run, said in running:
+                _stop(run)
+                said.close()
+
+
+def _program() -> Path:
     try:
         from pagefind.service import get_executable
     except ImportError as exc:  # pragma: no cover - installation problem
@@ -178,57 +312,59 @@ def index_site(site_dir: Path, into: Path | None = None, cancel: threading.Event
     if program is None:
         raise InputError(Diagnostic("pagefind", None, "error", "找不到 Pagefind 程序",
                                     "运行 pip install 'pagefind[extended]'"))
-    data = read_offline_index(site_dir)
-    pages = len(data["pages"])
-    out = into or site_dir / "pagefind"
-    with tempfile.TemporaryDirectory(prefix="pagefind-records-", dir=_memory_folder(site_dir)) as folder:
-        write_records(Path(folder), iter_records(data))
-        data.clear()  # the texts are in the record files now; Pagefind runs long, so free them
-        # The command line, not the Python API's service: the service waits 0.1 s before reading
-        # each of its answers, and answers WriteFiles before its last writes are done (files went
-        # missing when it was closed). The command has written everything when it exits.
-        try:
-            # In the records' folder and without PAGEFIND_* settings: the command would read a
-            # pagefind.toml from its working folder and its options from the environment.
-            run = subprocess.Popen(  # noqa: S603 - the installed Pagefind program, arguments as a list
-                [str(program), "--site", ".", "--output-path", str(out.resolve()), "--force-language", LANGUAGE,
-                 "--silent"], cwd=folder, env={k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")},
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        except OSError as exc:
-            raise InputError(Diagnostic("pagefind", None, "error", f"无法运行 Pagefind：{exc}",
-                                        "运行 pip install 'pagefind[extended]'"))
-        said = _wait(run, cancel)
+    return program
+
+
+def _start(program: Path, records_dir: Path, out: Path) -> tuple[subprocess.Popen, object]:
+    """Pagefind over one part's records; what it says goes to a temporary file (a pipe nobody
+    reads while several run would fill and stop it)."""
+    said = tempfile.TemporaryFile()
+    # The command line, not the Python API's service: the service waits 0.1 s before reading
+    # each of its answers, and answers WriteFiles before its last writes are done (files went
+    # missing when it was closed). The command has written everything when it exits.
+    try:
+        # In the records' folder and without PAGEFIND_* settings: the command would read a
+        # pagefind.toml from its working folder and its options from the environment.
+        run = subprocess.Popen(  # noqa: S603 - the installed Pagefind program, arguments as a list
+            [str(program), "--site", ".", "--output-path", str(out.resolve()), "--force-language", LANGUAGE,
+             "--silent"], cwd=records_dir, env={k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")},
+            stdin=subprocess.DEVNULL, stdout=said, stderr=subprocess.STDOUT)
+    except OSError as exc:
+        said.close()
+        raise InputError(Diagnostic("pagefind", None, "error", f"无法运行 Pagefind：{exc}",
+                                    "运行 pip install 'pagefind[extended]'"))
+    return run, said
+
+
+def _finished(shard: Shard, run: subprocess.Popen, said, out: Path) -> None:
+    """Check what one Pagefind program left, and stamp it."""
+    said.seek(0)
+    text = said.read().decode("utf-8", "replace")
+    said.close()
     if run.returncode != 0:
-        said = " ".join(said.split())[-300:]
-        raise InputError(Diagnostic("pagefind", None, "error", f"Pagefind 出错（退出码 {run.returncode}）：{said}",
+        text = " ".join(text.split())[-300:]
+        raise InputError(Diagnostic("pagefind", None, "error", f"Pagefind 出错（退出码 {run.returncode}）：{text}",
                                     "重新构建；上一次的网站保持不变"))
     missing = [name for name in ESSENTIAL if not any(out.glob(name))]
     if missing:
         raise InputError(Diagnostic("pagefind", None, "error", f"Pagefind 没有写完搜索索引，缺少 {'、'.join(missing)}",
                                     "重新构建；上一次的网站保持不变"))
-    return pages
+    (out / STAMP).write_text(shard.digest + "\n", encoding="utf-8")
 
 
 class Cancelled(Exception):
     """Indexing was stopped because newer input is waiting (``serve``)."""
 
 
-def _wait(run: subprocess.Popen, cancel: threading.Event | None) -> str:
-    """What the program printed, once it has exited; stops it when ``cancel`` is set."""
-    if cancel is None:
-        return run.communicate()[0].decode("utf-8", "replace")
-    while not cancel.is_set():
-        try:
-            return run.communicate(timeout=0.05)[0].decode("utf-8", "replace")
-        except subprocess.TimeoutExpired:
-            continue
+def _stop(run: subprocess.Popen) -> None:
+    if run.poll() is not None:
+        return
     run.terminate()  # not kill: a wrapper (bench/measure.py) can pass this one on
     try:
-        run.communicate(timeout=5)
+        run.wait(timeout=5)
     except subprocess.TimeoutExpired:
         run.kill()
-        run.communicate()
-    raise Cancelled()
+        run.wait()
 
 
 MEMORY_FOLDER = Path("/dev/shm")  # noqa: S108 - only the parent of a TemporaryDirectory (mode 700, random name)
@@ -239,11 +375,11 @@ an edit took 1.98 and 2.35 s with them on disk, 1.80 and 1.82 s in memory (bench
 alternating)."""
 
 
-def _memory_folder(site_dir: Path) -> str | None:
+def _memory_folder(offline_size: int) -> str | None:
     """MEMORY_FOLDER when it is a writable folder with room for the records (a few times the
     offline index they are made from), else None: the system's temporary folder."""
     try:
-        need = 4 * (site_dir / offline.PATH).stat().st_size + (64 << 20)
+        need = 4 * offline_size + (64 << 20)
         st = os.statvfs(MEMORY_FOLDER)
         if os.access(MEMORY_FOLDER, os.W_OK | os.X_OK) and st.f_bavail * st.f_frsize >= need:
             return str(MEMORY_FOLDER)

@@ -57,7 +57,7 @@ def _index_later(paths: Paths, pending: threading.Event | None, cache_dir: Path 
     in place and is said in the terminal, never stopping the rebuild loop."""
     started = time.perf_counter()
     try:
-        indexed = index_later(paths, pending, cache_dir)
+        indexed = index_later(paths, pending, cache_dir, parallel.cores())
     except InputError as exc:
         print(f"搜索索引更新失败，搜索结果可能是旧的：{exc.diagnostic}", flush=True)
         return

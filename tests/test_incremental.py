@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import fingerprint
+from site_builder import fingerprint, search
 from site_builder.build import LIVE_RELOAD, Paths, build, index_later
 from site_builder.serve import BuildState, handler_for
 
@@ -211,8 +211,8 @@ def test_serve_sends_pages_out_first_and_the_search_index_after(tmp_path):
     fresh = Paths(paths.seeds, paths.content, tmp_path / "fresh", paths.templates)
     assert indexed == build(fresh).indexed > 0
     now = _tree(fresh.out / "pagefind")
-    fragments = {p: d for p, d in now.items() if p.startswith("fragment/")}
-    assert fragments and {p: d for p, d in later.items() if p.startswith("fragment/")} == fragments
+    fragments = {p: d for p, d in now.items() if "/fragment/" in p}
+    assert fragments and {p: d for p, d in later.items() if "/fragment/" in p} == fragments
     assert later != old
     # And the next build knows it is current: nothing pending, the index carried over as it is.
     again = build(paths, cache_dir=cache, search_later=True)
@@ -241,7 +241,7 @@ def test_an_index_made_for_other_pages_is_never_taken_for_this_sites(tmp_path):
     fresh = Paths(paths.seeds, paths.content, tmp_path / "fresh", paths.templates)
     build(fresh)
     def fragments(out: Path) -> set[str]:
-        return {p for p in _tree(out / "pagefind") if p.startswith("fragment/")}
+        return {p for p in _tree(out / "pagefind") if "/fragment/" in p}
 
     assert fragments(paths.out) == fragments(fresh.out)
 
@@ -291,3 +291,42 @@ def test_a_carried_over_search_index_goes_back_when_the_swap_fails(tmp_path, mon
         build(paths, cache_dir=cache)  # nothing changed: the index is carried over, then the swap fails
     assert {p: p.stat().st_ino for p in (paths.out / "pagefind").rglob("*") if p.is_file()} == index
     assert (paths.out / "index.html").is_file()
+
+
+def test_an_edit_makes_again_only_the_parts_of_the_index_that_hold_the_edited_pages(tmp_path, monkeypatch):
+    # The seeds' index in parts of about 150 records (several parts); two edits, one as serve makes
+    # it (pages first, index_later after), one as a build makes it. Each time the parts holding
+    # the edited plan's pages are made again, the others carried over as they are (same inodes),
+    # and the index is what a cold build of the edited plans makes.
+    monkeypatch.setattr(search, "SHARD_RECORDS", 150)
+    paths = _seeds(tmp_path)
+    cache = tmp_path / ".cache"
+    build(paths, cache_dir=cache)
+    parts = json.loads((paths.out / "pagefind" / search.LIST).read_text(encoding="utf-8"))["shards"]
+    assert len(parts) >= 4
+
+    def stamps() -> dict[str, int]:
+        return {n: (paths.out / "pagefind" / n / search.STAMP).stat().st_ino for n in parts}
+
+    def fragments(out: Path) -> dict[str, dict[str, bytes]]:
+        return {n: {p: d for p, d in _tree(out / "pagefind" / n).items() if p.startswith("fragment/")} for n in parts}
+
+    for n, later in enumerate((True, False)):
+        before = stamps()
+        seed = sorted(paths.seeds.glob("*.txt"))[n + 1]
+        text = seed.read_text(encoding="utf-8")
+        cut = text.rfind("。", 0, len(text) // 2) + 1
+        seed.write_text(text[:cut] + "加强宣传解读。" + text[cut:], encoding="utf-8")
+        s = build(paths, cache_dir=cache, search_later=later)
+        assert s.search_pending == later
+        if later:
+            index_later(paths, cache_dir=cache)
+        after = stamps()
+        remade = [p for p in parts if after[p] != before[p]]
+        assert 1 <= len(remade) < len(parts), remade
+        fresh = Paths(paths.seeds, paths.content, tmp_path / f"fresh{n}", paths.templates)
+        build(fresh)
+        assert json.loads((fresh.out / "pagefind" / search.LIST).read_text(encoding="utf-8"))["shards"] == parts
+        assert fragments(paths.out) == fragments(fresh.out)
+        assert all(search.made_from(paths.out / "pagefind" / p) == search.made_from(fresh.out / "pagefind" / p)
+                   for p in parts)

@@ -25,9 +25,17 @@
     // later searches go straight to the offline index.
     pagefind ??= withTimeout((async () => {
       if (location.protocol === "file:") throw new Error("file");
-      const mod = await import(new URL("pagefind/pagefind.js", siteRoot).href);
+      // A large site's index is in parts (search.py's shards.json): Pagefind is imported from the
+      // first and the others merged in, sharing its WebAssembly. Each part holds whole pages, so
+      // a search within one page is answered by one part, in its order (search.py's "order").
+      const base = new URL("pagefind/", siteRoot);
+      const response = await fetch(new URL("shards.json", base));
+      if (!response.ok) throw new Error(`shards.json: ${response.status}`);
+      const [first, ...rest] = (await response.json()).shards;
+      const mod = await import(new URL(`${first}/pagefind.js`, base).href);
       await mod.options({ baseUrl: siteRoot.pathname });
       await mod.init(); // fetch and compile the WebAssembly now, so a blocked one fails here
+      await Promise.all(rest.map((name) => mod.mergeIndex(new URL(`${name}/`, base).href, { baseUrl: siteRoot.pathname })));
       await mod.filters(); // load the page filters, so searches count their results per page
       return mod;
     })(), LOAD_TIMEOUT_MS);

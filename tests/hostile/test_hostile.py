@@ -115,7 +115,7 @@ def test_the_rest_of_the_site_builds(hostile):
     assert not refused & sources
     for p in plans:
         assert (root / "output" / p["url"]).is_file(), p["url"]
-    assert (root / "output/pagefind/pagefind.js").is_file()
+    assert (root / "output/pagefind/0/pagefind.js").is_file()
 
 
 def test_nothing_from_the_input_becomes_markup(hostile):

@@ -68,7 +68,7 @@ def test_pagefind_keeps_each_record_as_search_py_spaced_it(built_site):
     import gzip
     import json
     fragments = []
-    for f in (built_site / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for f in (built_site / "pagefind").glob("*/fragment/*.pf_fragment"):
         data = gzip.decompress(f.read_bytes())
         assert data.startswith(b"pagefind_dcd"), f
         fragments.append(json.loads(data[len(b"pagefind_dcd"):]))
@@ -129,7 +129,8 @@ def test_an_index_without_its_essential_files_is_refused(tmp_path, monkeypatch):
 def test_pagefind_writes_the_whole_index_from_the_records(tmp_path):
     site = _tiny_site(tmp_path)
     assert search.index_site(site) == 1
-    out = site / "pagefind"
+    assert json.loads((site / "pagefind" / search.LIST).read_text(encoding="utf-8")) == {"pages": 1, "shards": ["0"]}
+    out = site / "pagefind" / "0"
     assert all(any(out.glob(name)) for name in search.ESSENTIAL)
     entry = json.loads((out / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert entry["languages"][search.LANGUAGE]["page_count"] == 2  # the title record and the item's
