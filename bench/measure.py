@@ -31,6 +31,7 @@ def main() -> int:
 
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, forward)
+    began = time.time()
     started = time.perf_counter()
     child.append(subprocess.Popen(cmd))
     _pid, status, usage = os.wait4(child[0].pid, 0)
@@ -38,7 +39,7 @@ def main() -> int:
     code = os.waitstatus_to_exitcode(status)
     child[0].returncode = code
     with open(out, "a", encoding="utf-8") as fh:
-        fh.write(json.dumps({"cmd": os.path.basename(cmd[0]), "code": code, "wall": wall,
+        fh.write(json.dumps({"cmd": os.path.basename(cmd[0]), "code": code, "wall": wall, "began": began,
                              "cpu": usage.ru_utime + usage.ru_stime, "rss_kb": usage.ru_maxrss}) + "\n")
     return code if code >= 0 else 128 - code
 
