@@ -82,9 +82,11 @@ class Record:
 
 def records(data: dict) -> list[Record]:
     """What Pagefind indexes, from the offline index's data: each page's title (filter ``titled``)
-    and each heading and item (filter ``page``), both keyed by the page as ``index|path|title``
-    (see ``_escape_key``), so search.js counts, groups and labels results by page before it loads
-    any. Filters are not searched; meta is, hence spaced like the content."""
+    and each heading and item (filter ``page``), both keyed by the page as ``path|title`` (see
+    ``_escape_key``), so search.js counts, groups and labels results by page before it loads any.
+    Neither keys nor file names hold the page's place in the offline index: a page added before
+    it would change every record after it, and with them every part of the index (``layout``).
+    Filters are not searched; meta is, hence spaced like the content."""
     return [r for _, r in iter_records(data)]
 
 
@@ -92,16 +94,18 @@ def iter_records(data: dict, keep: Callable[[int], bool] | None = None) -> Itera
     """``records`` one at a time with the index of the page each is on, only for the pages
     ``keep`` takes: at national scale their spaced texts are hundreds of megabytes."""
     pages = data["pages"]
-    keys = ["|".join(_escape_key(str(x)) for x in (i, path, title)) for i, (path, title) in enumerate(pages)]
+    keys = [f"{_escape_key(path)}|{_escape_key(title)}" for path, title in pages]
+    # Named by the page's path without its ".html": a folder named *.html would look like a page.
+    folders = [quote(path.removesuffix(".html"), safe="") for path, _ in pages]
     for i, (_, title) in enumerate(pages):
         if keep is None or keep(i):
-            yield i, Record(f"t/{i}.html", spaced(title), (("titled", keys[i]),), 0)
+            yield i, Record(f"t/{folders[i]}.html", spaced(title), (("titled", keys[i]),), 0)
     place: dict[int, int] = {}
     for page, anchor, title, text in data["parts"]:
         place[page] = place.get(page, 0) + 1
         if keep is None or keep(page):
             content = spaced(f"{title}\n{text}" if title else text)
-            yield page, Record(f"p/{page}/{quote(anchor, safe='')}.html", content, (("page", keys[page]),),
+            yield page, Record(f"p/{folders[page]}/{quote(anchor, safe='')}.html", content, (("page", keys[page]),),
                                place[page], spaced(title))
 
 
@@ -179,10 +183,10 @@ def layout(site_dir: Path, templates: Path) -> Layout:
     hashers = [hashlib.sha256(mark + f" {count} {k}\n".encode()) for k in range(count)]
     members: list[set[int]] = [set() for _ in range(count)]
     for i, page in enumerate(pages):
-        hashers[where[i]].update(json.dumps([i, *page], ensure_ascii=False).encode("utf-8") + b"\n")
+        hashers[where[i]].update(json.dumps(page, ensure_ascii=False).encode("utf-8") + b"\n")
         members[where[i]].add(i)
-    for part in parts:
-        hashers[where[part[0]]].update(json.dumps(part, ensure_ascii=False).encode("utf-8") + b"\n")
+    for page, *rest in parts:  # by its page's path, not its place: see iter_records
+        hashers[where[page]].update(json.dumps([pages[page][0], *rest], ensure_ascii=False).encode("utf-8") + b"\n")
     shards = tuple(Shard(str(k), h.hexdigest(), frozenset(m)) for k, (h, m) in enumerate(zip(hashers, members)) if m)
     return Layout(data, len(pages), shards, (site_dir / offline.PATH).stat().st_size)
 

@@ -249,20 +249,21 @@
         const count = n && (words.length === 1 ? n : (await matching(pf, words, { [field]: key })).results.length);
         if (!count) continue;
         if (!pages.has(key)) {
-          const [idx, path, title] = key.split("|").map(decodeURIComponent); // search.py's page key
-          pages.set(key, { key, idx: +idx, path, title, parts: 0 });
+          const [path, title] = key.split("|").map(decodeURIComponent); // search.py's page key
+          pages.set(key, { key, path, title, parts: 0 });
         }
         if (field === "page") pages.get(key).parts = count;
       }
     }
-    return { terms, words, pages: [...pages.values()].sort((a, b) => b.parts - a.parts || a.idx - b.idx) };
+    const byPath = (a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    return { terms, words, pages: [...pages.values()].sort((a, b) => b.parts - a.parts || byPath(a, b)) };
   }
 
   function stateUrl(state) {
     // This search with these pages shown and these plans' matches all listed.
     const u = new URL(location.href);
     u.searchParams.set("pages", state.shown);
-    if (state.open.size) u.searchParams.set("open", [...state.open].join(","));
+    if (state.open.size) u.searchParams.set("open", [...state.open].map(encodeURIComponent).join(","));
     return u.href;
   }
 
@@ -298,8 +299,8 @@
     }));
     const rest = results.length - shown.length;
     if (rest > 0) {
-      const a = link(stateUrl({ ...state, open: new Set([...state.open, page.idx]) }), `本方案还有 ${rest} 处，全部列出`);
-      more(state, a, () => { state.open.add(page.idx); return fillPlan(pf, state, page, ul, true); });
+      const a = link(stateUrl({ ...state, open: new Set([...state.open, page.path]) }), `本方案还有 ${rest} 处，全部列出`);
+      more(state, a, () => { state.open.add(page.path); return fillPlan(pf, state, page, ul, true); });
       ul.appendChild(el("li", { className: "more" }, a));
     }
     return all ? ul.children[MATCHES_PER_PLAN]?.querySelector("a") : null;
@@ -310,7 +311,7 @@
     const mine = latest;
     const fills = state.pages.slice(from, state.shown).map((page) => {
       const li = pageItem(new URL(page.path, siteRoot).href, page.title);
-      return page.parts && fillPlan(pf, state, page, li.appendChild(el("ul", { className: "sub" })), state.open.has(page.idx));
+      return page.parts && fillPlan(pf, state, page, li.appendChild(el("ul", { className: "sub" })), state.open.has(page.path));
     });
     const focus = list.children[list.children.length - fills.length]?.querySelector("a");
     await Promise.all(fills);
@@ -345,7 +346,7 @@
     const groups = groupsFor(query.trim());
     const pages = found.pages.filter((p) => !groups.some((a) => a.href === new URL(p.path, siteRoot).href));
     const parts = pages.reduce((n, p) => n + p.parts, 0);
-    const open = new Set((params.get("open") || "").split(",").filter(Boolean).map(Number));
+    const open = new Set((params.get("open") || "").split(",").filter(Boolean).map(decodeURIComponent));
     const state = { ...found, pages, open, shown: Math.max(PAGES_PER_BATCH, +params.get("pages") || 0) };
     list.dataset.engine = "pagefind"; // which search answered, for tests and bug reports
     list.setAttribute("aria-busy", "true");

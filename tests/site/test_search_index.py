@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from site_builder import offline, search
 from site_builder.diagnostics import InputError
+from tests.conftest import ROOT
 
 
 def test_chinese_is_split_into_characters_and_other_words_kept_whole():
@@ -48,12 +49,13 @@ def test_records_key_every_heading_and_item_by_its_page():
             "groups": [],
             "parts": [[1, "s-1", "一、总体要求", ""], [1, "m-1-1", "", "支持农民工返乡创业。\n表格"]]}
     records = search.records(data)
-    assert [r.file for r in records] == ["t/0.html", "t/1.html", "p/1/s-1.html", "p/1/m-1-1.html"]
+    assert [r.file for r in records] == ["t/index.html", "t/plans%2Fa%2Findex.html",
+                                         "p/plans%2Fa%2Findex/s-1.html", "p/plans%2Fa%2Findex/m-1-1.html"]
     head = _Head()
     head.feed(records[3].html())
     key = head.meta["page"]
     # The page key survives Pagefind's filters: no JSON escape, no stray "|".
-    assert key == "1|plans/a/index.html|某市%22增收%22方案%7C2021"
+    assert key == "plans/a/index.html|某市%22增收%22方案%7C2021"
     assert head.meta["order"] == "00002"
     assert "heading" not in head.meta  # no heading: search.js shows the first sentence
     assert head.text.strip() == f"支 持 农 民 工 返 乡 创 业 。 {search.BREAK} 表 格"
@@ -83,8 +85,8 @@ def test_record_files_hold_each_record_in_its_own_file(tmp_path):
     data = {"pages": [["index.html", "首页"], ["plans/a/index.html", "方案"]], "groups": [],
             "parts": [[1, "s-1", "一、总体要求", ""], [1, "m-1-1", "", "支持农民工返乡创业。" * 500]]}
     records = search.records(data)
-    (tmp_path / "p" / "1").mkdir(parents=True)
-    (tmp_path / "p" / "1" / "s-1.html").write_text("x" * 100_000, encoding="utf-8")  # replaced whole
+    (tmp_path / "p" / "plans%2Fa%2Findex").mkdir(parents=True)
+    (tmp_path / "p" / "plans%2Fa%2Findex" / "s-1.html").write_text("x" * 100_000, encoding="utf-8")  # replaced whole
     search.write_records(tmp_path, records)
     written = {p.relative_to(tmp_path).as_posix(): p.read_text(encoding="utf-8")
                for p in tmp_path.rglob("*.html")}
@@ -134,3 +136,26 @@ def test_pagefind_writes_the_whole_index_from_the_records(tmp_path):
     assert all(any(out.glob(name)) for name in search.ESSENTIAL)
     entry = json.loads((out / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert entry["languages"][search.LANGUAGE]["page_count"] == 2  # the title record and the item's
+
+
+def test_a_page_added_before_others_changes_only_the_part_that_holds_it(tmp_path, monkeypatch):
+    # Records are keyed and named by their page's path, not its place in the offline index, so
+    # the pages after a new one keep their records, and their parts stay the previous build's.
+    monkeypatch.setattr(search, "SHARD_RECORDS", 10)
+
+    def site(name: str, pages: list) -> search.Layout:
+        folder = tmp_path / name
+        parts = [[i, "m-1", "", f"支持{title}。"] for i, (_, title) in enumerate(pages)]
+        (folder / "search").mkdir(parents=True)
+        (folder / offline.PATH).write_text(
+            f"globalThis.{offline.GLOBAL}={json.dumps({'pages': pages, 'groups': [], 'parts': parts}, ensure_ascii=False)};",
+            encoding="utf-8")
+        return search.layout(folder, ROOT / "templates")
+
+    pages = [[f"plans/{n}/index.html", f"方案{n}"] for n in range(12)]
+    before = site("before", pages)
+    after = site("after", [["plans/new/index.html", "新方案"], *pages])
+    assert len(before.shards) == len(after.shards) == 3
+    [holder] = [s.name for s in after.shards if 0 in s.pages]
+    changed = {a.name for a, b in zip(before.shards, after.shards) if a.digest != b.digest}
+    assert changed == {holder}
