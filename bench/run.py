@@ -181,15 +181,19 @@ def corpus(n: int, seed: int, out: Path) -> tuple[Path, Path]:
 # ------------------------------------------------------------------ site_builder
 
 def pagefind_wrapper(work: Path, figures: Path) -> Path:
-    """An executable that starts the real Pagefind binary under bench/measure.py."""
+    """An executable that starts the real Pagefind binary under bench/measure.py, appending its
+    figures to the file named by $BENCH_PAGEFIND_FIGURES (default ``figures``). The script is
+    the same for every run: the build's search fingerprint covers the program it runs, so a
+    script that differed between the cold build and the rebuild would make every part of the
+    index again (it did, until this was seen)."""
     from pagefind.service import get_executable
 
     real = get_executable()
     if real is None:
         raise SystemExit("Pagefind binary not found: pip install 'pagefind[extended]' in .venv")
     script = work / "pagefind-measured"
-    script.write_text(f"#!/bin/sh\nexec '{sys.executable}' '{BENCH / 'measure.py'}' '{figures}' -- '{real}' \"$@\"\n",
-                      encoding="utf-8")
+    script.write_text(f"#!/bin/sh\nexec '{sys.executable}' '{BENCH / 'measure.py'}' \"${{BENCH_PAGEFIND_FIGURES:-{figures}}}\" "
+                      f"-- '{real}' \"$@\"\n", encoding="utf-8")
     script.chmod(0o755)
     return script
 
@@ -200,7 +204,8 @@ def site_builder_run(seeds: Path, site: Path, work: Path, label: str) -> tuple[R
     pf_figures = work / f"{label}-pagefind.jsonl"
     pf_figures.unlink(missing_ok=True)
     log = work / f"{label}.log"
-    env = dict(os.environ, PAGEFIND_BINARY_PATH=str(pagefind_wrapper(work, pf_figures)))
+    env = dict(os.environ, PAGEFIND_BINARY_PATH=str(pagefind_wrapper(work, work / "pagefind.jsonl")),
+               BENCH_PAGEFIND_FIGURES=str(pf_figures))
     cmd = [sys.executable, "-c", HARNESS, str(figures), "build", "--seeds", str(seeds), "--out", str(site),
            "--content", str(ROOT / "content"), "--templates", str(ROOT / "templates")]
     # Run in the work folder: a build cache kept in the working folder (.cache/) is then the
