@@ -319,8 +319,12 @@ def index_later(paths: Paths, cancel: threading.Event | None = None, cache_dir: 
     search.write_list(plan, live)
     names = {s.name for s in plan.shards} | {search.LIST}
     for entry in live.iterdir():  # parts no longer listed, and an index of the layout before parts
-        if entry.name not in names:
-            shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+        if entry.name in names:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
     if cache_dir is not None:
         manifest = Manifest(cache_dir / "output.json", out)
         if manifest.files:
