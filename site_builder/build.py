@@ -289,9 +289,7 @@ def _kept_shards(plan: search.Layout, previous: Path, cache_dir: Path | None) ->
     # the code that makes the index, the previous part is this site's. Each part carries a stamp
     # naming what it was made from, so one left stale on purpose (serve) or made for other pages
     # is never taken for current.
-    if cache_dir is None:
-        return set()
-    return {s.name for s in plan.shards if search.made_from(previous / s.name) == s.digest}
+    return set() if cache_dir is None else search.current(plan, previous)
 
 
 def index_later(paths: Paths, cancel: threading.Event | None = None, cache_dir: Path | None = None,
@@ -305,7 +303,8 @@ def index_later(paths: Paths, cancel: threading.Event | None = None, cache_dir: 
     out = paths.out.resolve()
     live = out / "pagefind"
     plan = search.layout(out, paths.templates)
-    todo = [s for s in plan.shards if search.made_from(live / s.name) != s.digest]
+    current = search.current(plan, live)
+    todo = [s for s in plan.shards if s.name not in current]
     tmp = out.parent / f".{out.name}.pagefind-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     try:
@@ -328,10 +327,7 @@ def index_later(paths: Paths, cancel: threading.Event | None = None, cache_dir: 
     if cache_dir is not None:
         manifest = Manifest(cache_dir / "output.json", out)
         if manifest.files:
-            known = manifest.files
-            for shard in todo:
-                known = note_folder(known, out, f"pagefind/{shard.name}")
-            manifest.save(known, manifest.pages)
+            manifest.save(note_folder(manifest.files, out, [f"pagefind/{s.name}" for s in todo]), manifest.pages)
     return plan.pages
 
 

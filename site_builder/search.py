@@ -199,6 +199,12 @@ def made_from(folder: Path) -> str | None:
         return None
 
 
+def current(plan: Layout, folder: Path) -> set[str]:
+    """The names of ``plan``'s parts whose folder under ``folder`` was made from what they would
+    be made from now: those need not be made again."""
+    return {s.name for s in plan.shards if made_from(folder / s.name) == s.digest}
+
+
 def write_list(plan: Layout, folder: Path) -> None:
     """``pagefind/shards.json`` for ``plan``, written whole under a temporary name first: serve
     replaces it in a site being browsed."""
@@ -207,14 +213,6 @@ def write_list(plan: Layout, folder: Path) -> None:
     tmp = folder / f".{LIST}.{os.getpid()}"
     tmp.write_text(body + "\n", encoding="utf-8")
     os.replace(tmp, folder / LIST)
-
-
-def indexed_pages(folder: Path) -> int | None:
-    """The page count ``shards.json`` in ``folder`` names, or None when it cannot be read."""
-    try:
-        return int(json.loads((folder / LIST).read_text(encoding="utf-8"))["pages"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
 
 
 def fingerprint(templates: Path) -> str:

@@ -241,17 +241,18 @@ def write_site(files: Files, out_dir: Path, finish: Callable[[Path], Iterable[st
     shutil.rmtree(old, ignore_errors=True)
 
 
-def note_folder(known: dict[str, list], root: Path, name: str) -> dict[str, tuple]:
-    """``known`` (a manifest's files) with the entries under folder ``name`` replaced by what is
-    there now in ``root``: each file's digest, size, mtime and inode."""
-    prefix = name + "/"
-    files: dict[str, tuple] = {k: tuple(v) for k, v in known.items() if not k.startswith(prefix)}
-    for folder, _dirs, names in os.walk(root / name):
-        rel = Path(folder).relative_to(root).as_posix()
-        for n in names:
-            path = os.path.join(folder, n)
-            st = os.lstat(path)
-            files[f"{rel}/{n}"] = (digest_file(path), st.st_size, st.st_mtime_ns, st.st_ino)
+def note_folder(known: dict[str, list], root: Path, names: Iterable[str]) -> dict[str, tuple]:
+    """``known`` (a manifest's files) with the entries under the folders ``names`` replaced by
+    what is there now in ``root``: each file's digest, size, mtime and inode."""
+    prefixes = tuple(name + "/" for name in names)
+    files: dict[str, tuple] = {k: tuple(v) for k, v in known.items() if not k.startswith(prefixes)}
+    for prefix in prefixes:
+        for folder, _dirs, found in os.walk(root / prefix):
+            rel = Path(folder).relative_to(root).as_posix()
+            for n in found:
+                path = os.path.join(folder, n)
+                st = os.lstat(path)
+                files[f"{rel}/{n}"] = (digest_file(path), st.st_size, st.st_mtime_ns, st.st_ino)
     return files
 
 
