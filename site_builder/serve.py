@@ -58,11 +58,9 @@ def _index_later(paths: Paths, pending: threading.Event | None, cache_dir: Path 
     started = time.perf_counter()
     try:
         indexed = index_later(paths, pending, cache_dir, parallel.cores())
-    except InputError as exc:
-        print(f"搜索索引更新失败，搜索结果可能是旧的：{exc.diagnostic}", flush=True)
-        return
-    except Exception as exc:  # a full disk must not stop the preview server
-        print(f"搜索索引更新失败，搜索结果可能是旧的：{type(exc).__name__}: {exc}", flush=True)
+    except Exception as exc:  # a full disk must not stop the preview server either
+        said = exc.diagnostic if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}"
+        print(f"搜索索引更新失败，搜索结果可能是旧的：{said}", flush=True)
         return
     if indexed is None:
         print("文件又有改动，搜索索引留到下一次生成时更新。", flush=True)
