@@ -59,7 +59,7 @@ def files(lib: Library) -> dict[str, Iterator[bytes]]:
     and measures.csv are hundreds of megabytes, and made whole (records, text, bytes) they were the
     build's peak of memory."""
     return {
-        "data/plans.json": iter([_json([plan_record(lib, p) for p in lib.plans])]),
+        "data/plans.json": _json_list(plan_record(lib, p) for p in lib.plans),
         "data/measures.json": _json_list(measure_record(e) for e in lib.entries),
         "data/measures.csv": _csv(measure_record(e) for e in lib.entries),
     }
@@ -93,12 +93,13 @@ def _csv(measures: Iterable[dict]) -> Iterator[bytes]:
 
 
 def _json_list(records: Iterable[dict]) -> Iterator[bytes]:
-    """``_json(list(records))``, byte for byte, a record at a time."""
+    """A JSON array with one record per line, a record at a time. One line per record keeps a
+    file of hundreds of megabytes usable with line tools, and lets ``json`` use its C encoder
+    (with ``indent`` it falls back to Python: 17 of the 25 seconds of open data at 3,000 plans)."""
     parts, size, first = ["["], 0, True
     for r in records:
-        # A list element sits one level in: each of its lines gets one more space.
-        text = json.dumps(r, ensure_ascii=False, indent=1).replace("\n", "\n ")
-        parts.append(("\n " if first else ",\n ") + text)
+        text = json.dumps(r, ensure_ascii=False)
+        parts.append(("\n" if first else ",\n") + text)
         first = False
         size += len(text)
         if size > CHUNK:
@@ -106,7 +107,3 @@ def _json_list(records: Iterable[dict]) -> Iterator[bytes]:
             parts, size = [], 0
     parts.append("]\n" if first else "\n]\n")
     yield "".join(parts).encode("utf-8")
-
-
-def _json(value) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")

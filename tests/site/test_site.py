@@ -235,6 +235,18 @@ def test_open_data_files_exist(site):
         assert (site / name).stat().st_size > 0, name
 
 
+def test_open_data_json_has_one_record_per_line(site):
+    """As the README promises, so line tools work: line k (after the opening bracket) is record k."""
+    for name in ("data/plans.json", "data/measures.json"):
+        text = (site / name).read_text(encoding="utf-8")
+        records = json.loads(text)
+        lines = text.split("\n")
+        assert lines[0] == "[" and lines[-2:] == ["]", ""], name
+        assert len(lines) == len(records) + 3, name
+        for i, record in enumerate(records):
+            assert json.loads(lines[i + 1].removesuffix(",")) == record, f"{name}: line {i + 2}"
+
+
 def _page_of(site: Path, url: str) -> tuple[str, str]:
     assert not is_external(url) and not url.startswith("/"), f"url {url!r} is not relative to the site root"
     path, _, frag = url.partition("#")
