@@ -22,10 +22,12 @@ def group_feed_path(group: Group) -> str:
 def files(lib: Library, lex: Lexicon, config: Config) -> dict[str, bytes]:
     out = {ALL_PLANS: _feed(ALL_PLANS, f"{config.title}：新收录的方案", lib.plans, lib, config, None)}
     for group in lex.groups:
-        with_group = {e.plan.id for e in lib.by_group.get(group.slug, ())}
-        plans = [p for p in lib.plans if p.id in with_group]
+        mine: dict[str, list] = {}  # plan id → its measures for the group, in order
+        for e in lib.by_group.get(group.slug, ()):
+            mine.setdefault(e.plan.id, []).append(e)
+        plans = [p for p in lib.plans if p.id in mine]
         path = group_feed_path(group)
-        out[path] = _feed(path, f"{config.title}：面向{group.name}的政策", plans, lib, config, group)
+        out[path] = _feed(path, f"{config.title}：面向{group.name}的政策", plans, lib, config, (group, mine))
     return out
 
 
@@ -48,9 +50,12 @@ def _id(target: str, config: Config) -> str:
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, (config.base_url or "site-builder:") + target))
 
 
-def _feed(path: str, title: str, plans, lib: Library, config: Config, group: Group | None) -> bytes:
+def _feed(path: str, title: str, plans, lib: Library, config: Config,
+          focus: tuple[Group, dict[str, list]] | None) -> bytes:
+    """``focus``: a group's feed's group, with each plan's measures for it."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
+    group, mine_of = focus or (None, {})
     page = url_for(group) if group else "index.html"
     ET.SubElement(feed, f"{{{ATOM}}}title").text = title
     ET.SubElement(feed, f"{{{ATOM}}}id").text = _id(path, config)
@@ -70,7 +75,7 @@ def _feed(path: str, title: str, plans, lib: Library, config: Config, group: Gro
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = _when(plan, lib)
         summary = f"{plan.region.full_name}" + (f" · {plan.issuer}" if plan.issuer else "") + f" · {lib.status(plan)}"
         if group:
-            mine = [e for e in lib.entries_of(plan) if any(t.slug == group.slug for t in e.tags)]
+            mine = mine_of[plan.id]
             heads = "；".join(e.item.label for e in mine[:5])
             summary += f"。面向{group.name}的措施 {len(mine)} 条：{heads}" + ("……" if len(mine) > 5 else "")
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary
