@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import groupby, islice
+from operator import attrgetter
 from typing import Any
 
 from .config import Config
@@ -249,10 +250,13 @@ def _group_pages(lib: Library, lex: Lexicon, group: Group, places) -> tuple[list
     """A group's page and one static page per kind of help it has (the filters work without script),
     and, when the group's page is split by region, which part holds each region (else None)."""
     entries = lib.by_group.get(group.slug, ())
-    types = [(t, sum(1 for e in entries if t.slug in e.benefits)) for t in lex.benefit_types]
-    types = [(t, n, GroupView(group, t)) for t, n in types if n]
+    of_type: dict[str, list[Entry]] = {}
+    for e in entries:
+        for slug in e.benefits:  # each kind of help at most once
+            of_type.setdefault(slug, []).append(e)
+    types = [(t, len(of_type[t.slug]), GroupView(group, t)) for t in lex.benefit_types if t.slug in of_type]
     views: list[tuple[Any, BenefitType | None, tuple[Entry, ...]]] = [(group, None, entries)]
-    views += [(view, t, tuple(e for e in entries if t.slug in e.benefits)) for t, _, view in types]
+    views += [(view, t, tuple(of_type[t.slug])) for t, _, view in types]
     out = []
     whole: dict[str, RegionNode] | None = None
     for target, benefit, shown in views:
@@ -319,17 +323,19 @@ def _pager(page, number: int, of: int) -> list[tuple[int, Any, bool]]:
     return [(n, page(n), n == number) for n in range(1, of + 1)] if of > 1 else []
 
 
-def _by_region(lib: Library, entries, places, plan_id=lambda e: e.plan.id) -> list[tuple[RegionNode, int, int, list]]:
+def _by_region(lib: Library, entries, places, plan_id=attrgetter("plan.id")) -> list[tuple[RegionNode, int, int, list]]:
     """(region, depth, entries in it and below, entries of its own plans) in region-tree order,
     only regions that have some: province → city → county, as a reader scans them. ``plan_id``
     says whose plan an entry is (plans themselves are listed this way too)."""
     direct: dict[str, list] = {}
     total: dict[str, int] = {}
-    for e in entries:
-        chain = lib.region_of_plan[plan_id(e)]
-        direct.setdefault(chain[-1], []).append(e)
+    # A plan's entries come one after another: its region is looked up once per run, not per entry.
+    for pid, run in groupby(entries, plan_id):
+        run = list(run)
+        chain = lib.region_of_plan[pid]
+        direct.setdefault(chain[-1], []).extend(run)
         for key in chain:
-            total[key] = total.get(key, 0) + 1
+            total[key] = total.get(key, 0) + len(run)
     rows = sorted(places[key] for key in total)
     return [(r, depth, total[r.key], direct.get(r.key, [])) for _i, r, depth in rows]
 
@@ -360,14 +366,17 @@ def _department_pages(lib: Library, lex: Lexicon, places) -> list[Page]:
     """One page per canonical department that answers for something, its lead roles first."""
     listed = [(lex.department(name), entries) for name, entries in lib.by_department.items()]
     listed.sort(key=lambda d: (-len(d[1]), lex.departments.index(d[0])))
-    index = [(dep, len(es), sum(1 for e in es if _leads(e, dep))) for dep, es in listed]
+    # Each department's lead measures, found once: its list is cut by role on every part page.
+    # (By id: entries live as long as the library, and hashing an Entry hashes its whole plan.)
+    leads = {dep.name: {id(e) for e in es if _leads(e, dep)} for dep, es in listed}
+    index = [(dep, len(es), len(leads[dep.name])) for dep, es in listed]
     out = [Page(DEPARTMENTS, "departments.html", "按部门浏览", {"departments": index})]
     for dep, entries in listed:
         printed = sorted({u.name for e in entries for u in e.item.lead_units + e.item.units if u.canonical == dep.name})
         context = {"department": dep, "printed": printed, "part_of": None, "overview": [], "pager": []}
         if len(entries) <= PAGE_LIMIT:
             out.append(Page(url_for(dep), "department.html", f"{dep.name}负责的政策措施",
-                            {**context, **_roles(lib, dep, entries, places, None)}))
+                            {**context, **_roles(lib, leads[dep.name], entries, places, None)}))
             continue
         # Too long for one page: regions with counts here, each region's measures on its own page.
         sections = _by_region(lib, entries, places)
@@ -375,22 +384,22 @@ def _department_pages(lib: Library, lex: Lexicon, places) -> list[Page]:
         overview = [(r, d, n, RegionSlice(dep, owner[r.key]) if r.key in owner else None)
                     for r, d, n, _es in sections]
         out.append(Page(url_for(dep), "department.html", f"{dep.name}负责的政策措施", {
-            **context, **_roles(lib, dep, (), places, None), "overview": overview,
-            "lead_count": sum(1 for e in entries if _leads(e, dep)),
-            "shared_count": sum(1 for e in entries if not _leads(e, dep))}))
+            **context, **_roles(lib, leads[dep.name], (), places, None), "overview": overview,
+            "lead_count": len(leads[dep.name]), "shared_count": len(entries) - len(leads[dep.name])}))
         for root, secs, number, of in parts:
             mine = tuple(e for *_x, es in secs for e in es)
             out.append(Page(url_for(RegionSlice(dep, root, number)), "department.html",
                             f"{dep.name}负责的政策措施（{root.full_name}{_nth(number, of)}）",
-                            {**context, **_roles(lib, dep, mine, places, secs[0][1]), "part_of": dep,
+                            {**context, **_roles(lib, leads[dep.name], mine, places, secs[0][1]), "part_of": dep,
                              "pager": _pager(lambda n: RegionSlice(dep, root, n), number, of)}))
     return out
 
 
-def _roles(lib: Library, dep: Department, entries, places, base: int | None) -> dict:
-    """Lead and shared measures by region; ``base`` re-roots depths on a regional part page."""
-    lead = tuple(e for e in entries if _leads(e, dep))
-    shared = tuple(e for e in entries if not _leads(e, dep))
+def _roles(lib: Library, lead_ids: set[int], entries, places, base: int | None) -> dict:
+    """Lead (``id`` in ``lead_ids``) and shared measures by region; ``base`` re-roots depths on a
+    regional part page."""
+    lead = tuple(e for e in entries if id(e) in lead_ids)
+    shared = tuple(e for e in entries if id(e) not in lead_ids)
 
     def sections(es):
         secs = _by_region(lib, es, places)
@@ -419,7 +428,7 @@ def _policy_pages(lib: Library, places) -> list[Page]:
             continue
         # A national document cited by thousands of plans: regions with counts here, each region's
         # plans on a page of its own, as group and department pages are cut.
-        sections = _by_region(lib, plans, places, lambda p: p.id)
+        sections = _by_region(lib, plans, places, attrgetter("id"))
         parts, owner = _split(sections, LIST_LIMIT)
         out.append(Page(url_for(policy), "policy.html", title, {**context, "plans": (), "overview": [
             (r, d, n, RegionSlice(policy, owner[r.key]) if r.key in owner else None) for r, d, n, _ps in sections]}))
@@ -452,7 +461,10 @@ def _amount_pages(lib: Library, lex: Lexicon) -> list[Page]:
     Amounts in background and goal items are achievements and targets, not help on offer."""
     rows = [(a, e) for e in lib.entries if e.item.kind in TAGGED_KINDS for a in e.item.amounts if a.yuan is not None]
     rows.sort(key=lambda r: (-r[0].yuan, r[1].plan.region.full_name, r[1].id))
-    of_group = {g.slug: [(a, e) for a, e in rows if any(t.slug == g.slug for t in e.tags)] for g in lex.groups}
+    of_group: dict[str, list] = {g.slug: [] for g in lex.groups}
+    for a, e in rows:
+        for t in e.tags:
+            of_group.setdefault(t.slug, []).append((a, e))
     groups = [(g, AmountsView(g), len(of_group[g.slug])) for g in lex.groups if of_group[g.slug]]
     group_of = {g.slug: g for g in lex.groups}
     views: list[tuple[Any, Group | None, list]] = [(AMOUNTS, None, rows)]
