@@ -1,6 +1,8 @@
 """The pipeline, top to bottom: read → parse → link → routes → render → write → search index."""
 from __future__ import annotations
 
+import functools
+import gc
 import os
 import shutil
 import threading
@@ -129,15 +131,33 @@ def load(paths: Paths, report: Report, cache_dir: Path | None = None,
     lex = lexicon.load(paths.content)
     cache = ParseCache(cache_dir, lex)
     plans, facts = parse_all(paths, lex, report, cache, progress, jobs)
+    # Millions of long-lived objects (plans, then the library, then the page list), almost none
+    # in cycles: each full collection walked them all, a quarter of linking and listing at
+    # 3,000 plans. Frozen, the collector skips them; ``build`` and ``check`` unfreeze at the end.
+    gc.freeze()
     content = display_path(paths.content)
     corrections = editorial.load_corrections(paths.content, content, lex, report)
     plans, corrected = editorial.correct(plans, corrections, report)
     overrides = editorial.load_overrides(paths.content, content, lex, report)
     with progress.step("关联"):
         lib = library.link(plans, lex, config.today_date(), report, overrides, facts, jobs)
+    gc.freeze()
     return config, lex, lib, tuple(corrected) + lib.edits
 
 
+def _unfreezing(step):
+    """``step`` with the objects ``load`` froze handed back to the collector when it ends, so a
+    long ``serve`` frees one build's garbage before the next."""
+    @functools.wraps(step)
+    def run(*args, **kwargs):
+        try:
+            return step(*args, **kwargs)
+        finally:
+            gc.unfreeze()
+    return run
+
+
+@_unfreezing
 def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: Path | None = None,
           live_reload: bool = False, progress: Progress | None = None, jobs: int = 1,
           search_later: bool = False) -> Summary:
@@ -155,6 +175,7 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
         raise StrictFailure(report)
     with progress.step("页面列表"):
         pages = routes.pages(lib, lex, config)
+    gc.freeze()
     manifest = Manifest(cache_dir / "output.json" if cache_dir else None, paths.out)
     files = Files(staging(paths.out), paths.out, manifest)
     try:
@@ -331,6 +352,7 @@ def index_later(paths: Paths, cancel: threading.Event | None = None, cache_dir: 
     return plan.pages
 
 
+@_unfreezing
 def check(paths: Paths) -> tuple[Report, tuple[editorial.Edit, ...]]:
     """Parse and link everything without writing, for ``site-builder check``."""
     report = Report()
