@@ -1,6 +1,7 @@
 """Work spread over the cores: forked workers that inherit the build's state instead of receiving it."""
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -27,6 +28,7 @@ def cores() -> int:
 def _start(shared: Any) -> None:
     global _shared
     _shared = shared
+    gc.enable()  # whatever the parent was doing when it forked: a worker makes garbage
 
 
 def _call(fn: Callable[[T, Any], R], item: T) -> R:
