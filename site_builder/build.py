@@ -22,8 +22,8 @@ from .cache import ParseCache
 from .progress import Progress
 from .tagging import Tagger
 from .read import MAX_BYTES, find_sources, read_source
-from .write import (Files, Manifest, check_output_folder, discard, note_folder, replace_folder, staging,
-                    write_site)
+from .write import (Files, Manifest, Placed, check_output_folder, discard, note_folder, replace_folder,
+                    staging, write_site)
 
 LIVE_RELOAD = "assets/live-reload.js"
 """Written only by ``serve`` builds, so a published site never carries it."""
@@ -191,19 +191,16 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
         prints = fingerprint.Fingerprints(lib, fingerprint.base((paths.templates, paths.content), lib.today, live_reload)) \
             if cache_dir else None
         state = _RenderState(env, paths.templates, pages, lib, config, live_reload, render.Cards(env, lib),
-                             prints, manifest, paths.out)
+                             prints, files)
         batches = [range(i, min(i + RENDER_BATCH, len(pages))) for i in range(0, len(pages), RENDER_BATCH)]
         done = parallel.run(_render_batch, batches, state, jobs)
         page_prints: dict[str, str] = {}
         rendered = 0
         for batch, results in zip(batches, progress.over("生成页面", done, len(batches))):
-            for i, (digest, data) in zip(batch, results):
+            for i, (digest, placed, fresh) in zip(batch, results):
                 page = pages[i]
-                if data is None and not files.reuse(page.path, page.template):
-                    data = _render_page(state, page)  # the previous file is gone or was edited
-                if data is not None:
-                    files.add(page.path, data, page.template)
-                    rendered += 1
+                files.note(page.path, page.template, placed)
+                rendered += fresh
                 if digest:
                     page_prints[page.path] = digest
         with progress.step("其他文件"):
@@ -258,23 +255,27 @@ class _RenderState:
     """Each worker's own (a forked copy): cards it rendered, to reuse."""
     prints: fingerprint.Fingerprints | None
     """Each worker's own too: the plans and entries it digested (None: no cache, no digests)."""
-    manifest: Manifest
-    """What the previous build wrote, with each page's fingerprint."""
-    out: Path
-    """Where it wrote it."""
+    files: Files
+    """Where pages go, with what the previous build wrote and each page's fingerprint then."""
 
 
-def _render_batch(batch: range, state: _RenderState) -> list[tuple[str | None, bytes | None]]:
-    """Each page's fingerprint and HTML; no HTML when the fingerprint is the previous build's."""
+def _render_batch(batch: range, state: _RenderState) -> list[tuple[str | None, Placed, bool]]:
+    """Each page's fingerprint, the page put in the staging folder, and whether it was rendered:
+    not when its fingerprint is the previous build's and that build's file is still there to be
+    linked in. Workers write their pages themselves, so 2.6 GB of HTML at 3,000 plans does not
+    cross a pipe to be written by one process."""
     out = []
     for i in batch:
         page = state.pages[i]
         digest = state.prints.of(page) if state.prints else None
-        # Not rendered only when the previous file is still there to be linked in: otherwise every
-        # page would be rendered again one by one in the main process (output/ deleted, say).
-        same = digest is not None and state.manifest.pages.get(page.path) == digest \
-            and state.manifest.intact(page.path, state.out) is not None
-        out.append((digest, None if same else _render_page(state, page)))
+        placed = None
+        if digest is not None and state.files.manifest is not None \
+                and state.files.manifest.pages.get(page.path) == digest:
+            placed = state.files.place_previous(page.path)
+        fresh = placed is None
+        if placed is None:
+            placed = state.files.place(page.path, _render_page(state, page))
+        out.append((digest, placed, fresh))
     return out
 
 

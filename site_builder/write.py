@@ -8,10 +8,23 @@ import os
 import shutil
 import stat
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
 from .diagnostics import Diagnostic, InputError, display_path
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A file put in the staging folder, by the build or by a render worker."""
+
+    record: tuple | None
+    """(digest, size, mtime_ns, inode) for the next manifest; None without one."""
+    linked: bool
+    """The previous build's file, linked in: its bytes were not written again."""
+    known: bool
+    """The manifest knew the path, so whether the file changed is settled."""
 
 
 class Files:
@@ -44,11 +57,7 @@ class Files:
         if self.root is None:
             self._files[path] = data
             return
-        target = self._target(path)
-        digest = _hasher(data).hexdigest()
-        if not self._link_previous(path, digest, target):
-            target.write_bytes(data)
-        self._record(path, digest, target)
+        self._note(path, self.place(path, data))
 
     def add_stream(self, path: str, chunks: Iterable[bytes], origin: str) -> None:
         """``add`` for a file made in pieces (open data at national scale): written as they come,
@@ -66,27 +75,48 @@ class Files:
                 h.update(chunk)
                 fh.write(chunk)
         digest = h.hexdigest()
-        if self._link_previous(path, digest, target):
+        linked = self._link_previous(path, digest, target)
+        if linked:
             part.unlink()
         else:
             part.rename(target)
-        self._record(path, digest, target)
+        self._note(path, self._placed(path, digest, target, linked))
 
-    def reuse(self, path: str, origin: str) -> bool:
+    def place(self, path: str, data: bytes) -> Placed:
+        """Put ``data`` at ``path`` in the staging folder (the previous build's file when the
+        bytes are the same), nothing else: a render worker places its pages itself, so pages
+        are written on every core and never cross a pipe, and the build ``note``s them."""
+        target = self._target(path)
+        digest = _hasher(data).hexdigest()
+        linked = self._link_previous(path, digest, target)
+        if not linked:
+            target.write_bytes(data)
+        return self._placed(path, digest, target, linked)
+
+    def place_previous(self, path: str) -> Placed | None:
         """Link in the previous build's file at ``path`` without its bytes (the caller knows they
         would be the same: the page's fingerprint did not change), when the manifest vouches that
-        the file is still the one that build wrote; False otherwise, and nothing is claimed."""
-        if self.root is None or path in self._origin:
-            return False
-        known = self.manifest.files.get(path) if self.manifest and self.previous else None
+        the file is still the one that build wrote; None otherwise. Like ``place``, only that."""
+        known = self.manifest.files.get(path) if self.root is not None and self.manifest and self.previous else None
         if not known:
-            return False
+            return None
         target = self._target(path)
         if not self._link_previous(path, known[0], target):
-            return False
+            return None
+        return self._placed(path, known[0], target, True)
+
+    def note(self, path: str, origin: str, placed: Placed) -> None:
+        """Take a file ``place`` or ``place_previous`` put in (here or in a worker) as the site's."""
         self._claim(path, origin)
-        self._record(path, known[0], target)
-        return True
+        self._note(path, placed)
+
+    def _note(self, path: str, placed: Placed) -> None:
+        if placed.known:
+            self.compared.add(path)
+        if placed.linked:
+            self.kept += 1
+        if placed.record is not None:
+            self.written[path] = placed.record
 
     def _claim(self, path: str, origin: str) -> None:
         if ".." in path.split("/") or path.startswith("/"):
@@ -104,16 +134,16 @@ class Files:
             self._folders.add(target.parent)
         return target
 
-    def _record(self, path: str, digest: str, target: Path) -> None:
-        if self.manifest is not None:
-            st = target.stat()
-            self.written[path] = (digest, st.st_size, st.st_mtime_ns, st.st_ino)
+    def _placed(self, path: str, digest: str, target: Path, linked: bool) -> Placed:
+        if self.manifest is None:
+            return Placed(None, linked, False)
+        st = target.stat()
+        return Placed((digest, st.st_size, st.st_mtime_ns, st.st_ino), linked,
+                      self.previous is not None and path in self.manifest.files)
 
     def _link_previous(self, path: str, digest: str, target: Path) -> bool:
         if not (self.manifest and self.previous):
             return False
-        if path in self.manifest.files:
-            self.compared.add(path)
         known = self.manifest.intact(path, self.previous)
         if not known or known[0] != digest:
             return False
@@ -121,7 +151,6 @@ class Files:
             os.link(self.previous / path, target)
         except OSError:
             return False
-        self.kept += 1
         return True
 
     def items(self):
