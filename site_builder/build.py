@@ -185,6 +185,7 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
     gc.freeze()
     manifest = Manifest(cache_dir / "output.json" if cache_dir else None, paths.out)
     files = Files(staging(paths.out), paths.out, manifest)
+    others = None
     try:
         env = render.environment(paths.templates)
         # Without a cache nothing is kept for the next build, so pages are not digested either.
@@ -192,6 +193,8 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
             if cache_dir else None
         state = _RenderState(env, paths.templates, pages, lib, config, live_reload, render.Cards(env, lib),
                              prints, files)
+        # Open data, feeds and the other files need no page rendered: made alongside the pages.
+        others = parallel.Background(_other_files, _Others(files, paths, lib, lex, config, pages, live_reload), jobs)
         batches = [range(i, min(i + RENDER_BATCH, len(pages))) for i in range(0, len(pages), RENDER_BATCH)]
         done = parallel.run(_render_batch, batches, state, jobs)
         page_prints: dict[str, str] = {}
@@ -204,8 +207,12 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
                 if digest:
                     page_prints[page.path] = digest
         with progress.step("其他文件"):
-            site_map = _other_files(files, paths, lib, lex, config, pages, live_reload)
+            made, site_map = others.result()
+            for path, origin, put in made:
+                files.note(path, origin, put)
     except BaseException:
+        if others is not None:
+            others.stop()
         discard(files)
         raise
     indexed = 0
@@ -287,9 +294,25 @@ def _render_page(state: _RenderState, page: routes.Page) -> bytes:
     return html.encode("utf-8")
 
 
-def _other_files(files: Files, paths: Paths, lib, lex, config, pages, live_reload: bool) -> dict[str, bytes]:
-    """Assets, open data, feeds, the offline search index and the sitemap (returned: empty without
-    a base_url)."""
+@dataclass(frozen=True)
+class _Others:
+    """What ``_other_files`` reads, handed over by fork."""
+
+    files: Files
+    paths: Paths
+    lib: library.Library
+    lex: lexicon.Lexicon
+    config: config_mod.Config
+    pages: list[routes.Page]
+    live_reload: bool
+
+
+def _other_files(job: _Others) -> tuple[list[tuple[str, str, Placed]], dict[str, bytes]]:
+    """Assets, open data, feeds, the offline search index and the sitemap, put in the staging
+    folder: each file's path, origin and record for the build to ``note``, and the sitemap's files
+    (empty without a base_url)."""
+    paths, lib, lex, config, pages = job.paths, job.lib, job.lex, job.config, job.pages
+    files = Files(job.files.root, job.files.previous, job.files.manifest)
     for asset in sorted((paths.templates / "static").rglob("*")):
         if asset.is_file():
             data = asset.read_bytes()
@@ -297,7 +320,7 @@ def _other_files(files: Files, paths: Paths, lib, lex, config, pages, live_reloa
                 data = render.minify_css(data.decode("utf-8")).encode("utf-8")
             files.add("assets/" + asset.relative_to(paths.templates / "static").as_posix(), data,
                       display_path(asset))
-    if live_reload:
+    if job.live_reload:
         files.add(LIVE_RELOAD, (Path(__file__).parent / "live_reload.js").read_bytes(), "serve")
     for path, chunks in opendata.files(lib).items():
         files.add_stream(path, chunks, "opendata")
@@ -307,7 +330,7 @@ def _other_files(files: Files, paths: Paths, lib, lex, config, pages, live_reloa
     site_map = sitemap.files(pages, config)
     for path, data in site_map.items():
         files.add(path, data, "sitemap")
-    return site_map
+    return files.placed_in(), site_map
 
 
 def _kept_shards(plan: search.Layout, previous: Path, cache_dir: Path | None) -> set[str]:

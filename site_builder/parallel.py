@@ -50,3 +50,50 @@ def run(fn: Callable[[T, Any], R], items: Sequence[T], shared: Any, jobs: int, c
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=(shared,)) as pool:
         yield from pool.map(_call, [fn] * len(items), items, chunksize=chunk)
+
+
+class Background:
+    """``fn(shared)`` running in a forked process of its own while the caller goes on (with
+    ``jobs`` > 1; with one, or without fork, it runs when ``result`` is asked for). As with
+    ``run``, ``shared`` reaches it by fork; only the result (or the exception) comes back."""
+
+    def __init__(self, fn: Callable[[Any], Any], shared: Any, jobs: int):
+        self._fn, self._shared, self._process = fn, shared, None
+        if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self._answer, send = context.Pipe(duplex=False)
+            self._process = context.Process(target=_background, args=(fn, shared, send), daemon=True)
+            self._process.start()
+            send.close()
+
+    def result(self) -> Any:
+        """Wait for it; its exception is raised here."""
+        if self._process is None:
+            return self._fn(self._shared)
+        try:
+            ok, value = self._answer.recv()
+        except EOFError:
+            raise RuntimeError(f"后台进程意外退出（退出码 {self._process.exitcode}）") from None
+        finally:
+            self._process.join()
+        if not ok:
+            raise value
+        return value
+
+    def stop(self) -> None:
+        """End it without its result (the build failed elsewhere)."""
+        if self._process is not None and self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
+
+
+def _background(fn: Callable[[Any], Any], shared: Any, send) -> None:
+    gc.enable()
+    try:
+        answer = (True, fn(shared))
+    except BaseException as exc:  # noqa: BLE001 - handed to the caller, who raises it
+        answer = (False, exc)
+    try:
+        send.send(answer)
+    except Exception as exc:  # noqa: BLE001 - an exception that cannot be pickled
+        send.send((False, RuntimeError(repr(exc))))

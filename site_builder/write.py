@@ -48,6 +48,7 @@ class Files:
         self.compared: set[str] = set()
         """Paths the manifest knew, so whether they changed is settled."""
         self.kept = 0
+        self._put: dict[str, Placed] = {}
         self._files: dict[str, bytes] = {}
         self._origin: dict[str, str] = {}
         self._folders: set[Path] = set()
@@ -110,7 +111,13 @@ class Files:
         self._claim(path, origin)
         self._note(path, placed)
 
+    def placed_in(self) -> list[tuple[str, str, Placed]]:
+        """(path, origin, what was put there) of every file added to the staging folder so far:
+        for another ``Files`` of the same folder (in the build's process) to ``note``."""
+        return [(path, self._origin[path], placed) for path, placed in self._put.items()]
+
     def _note(self, path: str, placed: Placed) -> None:
+        self._put[path] = placed
         if placed.known:
             self.compared.add(path)
         if placed.linked:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import time
 from pathlib import Path
@@ -48,6 +49,34 @@ def test_workers_keep_order_and_hand_back_input_errors_whole(monkeypatch):
 class _Terminal(io.StringIO):
     def isatty(self):
         return True
+
+
+def _pid_times(shared):
+    if shared == "fail":
+        raise InputError(Diagnostic("templates/x.html", 3, "error", "坏了", "修好它"))
+    if shared == "sleep":
+        time.sleep(60)
+    return os.getpid(), shared * 2
+
+
+def test_a_background_job_runs_in_its_own_process_and_hands_back_input_errors_whole():
+    pid, value = parallel.Background(_pid_times, 21, 2).result()
+    assert value == 42 and pid != os.getpid()
+    assert parallel.Background(_pid_times, 21, 1).result() == (os.getpid(), 42)  # one job: here
+    try:
+        parallel.Background(_pid_times, "fail", 2).result()
+    except InputError as exc:
+        assert str(exc.diagnostic) == "templates/x.html:3: error: 坏了（修好它）"
+    else:
+        raise AssertionError("the job's InputError was lost")
+
+
+def test_a_background_job_is_stopped_when_the_build_fails_elsewhere():
+    job = parallel.Background(_pid_times, "sleep", 2)
+    started = time.monotonic()
+    job.stop()
+    assert time.monotonic() - started < 10
+    assert not job._process.is_alive() and job._process.exitcode is not None
 
 
 def test_a_progress_bar_is_drawn_in_a_terminal_and_never_in_ci(monkeypatch):
