@@ -79,18 +79,19 @@ def parse_all(paths: Paths, lex: lexicon.Lexicon, report: Report, cache: ParseCa
                    "把方案放进 seeds/ 文件夹")
     done: list[tuple | None] = []
     todo: list[tuple[int, Path, str, bytes | None, str | None]] = []
-    for path in sources:
-        display = display_path(path)
-        try:
-            # Too big to read is read_source's to report; it is not read here either.
-            data = path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
-        except OSError:
-            data = None
-        key = cache.key(data, display) if data is not None else None
-        cached = cache.get(key) if key else None
-        done.append(cached)
-        if cached is None:
-            todo.append((len(done) - 1, path, display, data, key))
+    with progress.step("查找缓存"):  # every seed read and hashed, the cached parses loaded
+        for path in sources:
+            display = display_path(path)
+            try:
+                # Too big to read is read_source's to report; it is not read here either.
+                data = path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
+            except OSError:
+                data = None
+            key = cache.key(data, display) if data is not None else None
+            cached = cache.get(key) if key else None
+            done.append(cached)
+            if cached is None:
+                todo.append((len(done) - 1, path, display, data, key))
     for (i, _, _, _, key), result in zip(todo, progress.over(
             "读取解析", parallel.run(_parse_seed, [(p, d, b) for _, p, d, b, _ in todo], (lex, Tagger(lex)), jobs, 4),
             len(todo))):
