@@ -185,7 +185,8 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
         pages = routes.pages(lib, lex, config)
     gc.freeze()
     manifest = Manifest(cache_dir / "output.json" if cache_dir else None, paths.out)
-    files = Files(staging(paths.out), paths.out, manifest)
+    spare = cache_dir / "spare" if cache_dir else None
+    files = Files(staging(paths.out, spare), paths.out, manifest, spare)
     others = None
     try:
         env = render.environment(paths.templates)

@@ -36,13 +36,23 @@ class Files:
     With a ``previous`` site and its ``Manifest``, a file whose bytes are those the previous build
     wrote at that path is not written again: the previous file is hard-linked in, so its
     modification time stays and a sync to the web server sends only what changed. Only digests are
-    compared; neither version is read back."""
+    compared; neither version is read back.
+
+    With a ``spare`` (a folder in the build cache), the site the swap takes out is kept there
+    instead of deleted, and the next build, given it by ``staging``, updates it in place: its
+    54,000 page folders at 3,000 plans are neither made again nor deleted again (that was most of
+    a one-plan rebuild's writing). A file there is never written into, since it may be the same
+    file (hard link) as one of the site being served: a file that differs is unlinked and made
+    anew, and ``prune`` removes what this build did not put there."""
 
     def __init__(self, root: Path | None = None, previous: Path | None = None,
-                 manifest: Manifest | None = None) -> None:
+                 manifest: Manifest | None = None, spare: Path | None = None) -> None:
         self.root = root
         self.previous = previous
         self.manifest = manifest
+        self.spare = spare
+        self.updating = root is not None and root.is_dir()
+        """The staging folder already holds a site (the spare) that is updated in place."""
         self.written: dict[str, tuple] = {}
         """Path → (digest, size, mtime_ns, inode) of each file written or linked: the next manifest."""
         self.compared: set[str] = set()
@@ -91,6 +101,8 @@ class Files:
         digest = _hasher(data).hexdigest()
         linked = self._link_previous(path, digest, target)
         if not linked:
+            if self.updating:
+                _unlink(target)
             target.write_bytes(data)
         return self._placed(path, digest, target, linked)
 
@@ -137,9 +149,43 @@ class Files:
     def _target(self, path: str) -> Path:
         target = self.root / path
         if target.parent not in self._folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except (FileExistsError, NotADirectoryError):
+                if not self.updating:
+                    raise
+                # The spare has a file where this site has a folder.
+                for above in reversed(target.relative_to(self.root).parents[:-1]):
+                    if (self.root / above).is_file() or (self.root / above).is_symlink():
+                        _unlink(self.root / above)
+                target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(target.parent)
         return target
+
+    def prune(self) -> None:
+        """Remove from an updated spare every file this build did not put there, and the folders
+        left empty: the staging folder then holds this site and nothing else."""
+        if not self.updating:
+            return
+
+        def walk(folder: str) -> bool:
+            """Prune under ``folder``; True when it is left empty."""
+            empty = True
+            with os.scandir(os.path.join(self.root, folder)) as entries:
+                for entry in list(entries):
+                    rel = f"{folder}/{entry.name}" if folder else entry.name
+                    if entry.is_dir(follow_symlinks=False):
+                        if walk(rel):
+                            os.rmdir(entry.path)
+                        else:
+                            empty = False
+                    elif rel in self._origin:
+                        empty = False
+                    else:
+                        os.unlink(entry.path)
+            return empty
+
+        walk("")
 
     def _placed(self, path: str, digest: str, target: Path, linked: bool) -> Placed:
         if self.manifest is None:
@@ -154,6 +200,13 @@ class Files:
         known = self.manifest.intact(path, self.previous)
         if not known or known[0] != digest:
             return False
+        if self.updating:
+            try:
+                if os.lstat(target).st_ino == known[3]:
+                    return True  # the spare's file is the previous build's file already
+            except OSError:
+                pass
+            _unlink(target)
         try:
             os.link(self.previous / path, target)
         except OSError:
@@ -214,13 +267,20 @@ class Manifest:
             pass
 
 
-def staging(out_dir: Path) -> Path:
-    """The folder beside ``out_dir`` a build writes into before swapping it in (not yet created);
-    what killed builds left there is cleaned up first."""
+def staging(out_dir: Path, spare: Path | None = None) -> Path:
+    """The folder beside ``out_dir`` a build writes into before swapping it in; what killed
+    builds left there is cleaned up first. Not yet created, unless a ``spare`` (see ``Files``) was
+    there to become it."""
     out_dir = out_dir.resolve()
     check_output_folder(out_dir)
     _clean_up_after_killed_builds(out_dir)
-    return out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
+    tmp = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
+    if spare is not None and spare.is_dir():
+        try:
+            spare.rename(tmp)
+        except OSError:  # on another file system than the output: of no use
+            shutil.rmtree(spare, ignore_errors=True)
+    return tmp
 
 
 def discard(files: Files) -> None:
@@ -251,6 +311,7 @@ def write_site(files: Files, out_dir: Path, finish: Callable[[Path], Iterable[st
             target = tmp / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        files.prune()
         adopt = [name for name in (finish(tmp) or ()) if (out_dir / name).is_dir() and not (tmp / name).exists()]
         if out_dir.exists():
             # What ``files`` already compared by digest is left alone; the rest (the search index,
@@ -261,7 +322,7 @@ def write_site(files: Files, out_dir: Path, finish: Callable[[Path], Iterable[st
             (out_dir / name).rename(tmp / name)
             moved.append(name)
         if out_dir.exists() and _exchange(tmp, out_dir):
-            shutil.rmtree(tmp, ignore_errors=True)  # now holds the previous site
+            _set_aside(tmp, files.spare)  # tmp now holds the previous site
             return
         if out_dir.exists():
             out_dir.rename(old)
@@ -275,6 +336,34 @@ def write_site(files: Files, out_dir: Path, finish: Callable[[Path], Iterable[st
             old.rename(out_dir)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _set_aside(previous_site: Path, spare: Path | None) -> None:
+    """Keep the site a swap took out as the next build's spare (see ``Files``), or delete it.
+    Its search index is deleted either way: indexes are made whole, never updated."""
+    if spare is not None:
+        try:
+            shutil.rmtree(previous_site / "pagefind", ignore_errors=True)
+            shutil.rmtree(spare, ignore_errors=True)
+            spare.parent.mkdir(parents=True, exist_ok=True)
+            previous_site.rename(spare)
+            return
+        except OSError:
+            pass
+    shutil.rmtree(previous_site, ignore_errors=True)
+
+
+def _unlink(path: Path) -> None:
+    """Remove what is at ``path`` (a file, a link or a folder), if anything."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except (IsADirectoryError, PermissionError):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            raise
 
 
 def note_folder(known: dict[str, list], root: Path, names: Iterable[str]) -> dict[str, tuple]:

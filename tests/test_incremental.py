@@ -330,3 +330,53 @@ def test_an_edit_makes_again_only_the_parts_of_the_index_that_hold_the_edited_pa
         assert fragments(paths.out) == fragments(fresh.out)
         assert all(search.made_from(paths.out / "pagefind" / p) == search.made_from(fresh.out / "pagefind" / p)
                    for p in parts)
+
+
+def _edit(seed: Path, words: str) -> None:
+    text = seed.read_text(encoding="utf-8")
+    cut = text.rfind("。", 0, len(text) // 2)
+    seed.write_text(text[:cut + 1] + words + text[cut + 1:], encoding="utf-8")
+
+
+def test_the_spare_site_is_updated_in_place_into_what_a_cold_build_writes(tmp_path):
+    paths = _seeds(tmp_path)
+    cache = tmp_path / ".cache"
+    seeds = sorted(paths.seeds.glob("*.txt"))
+    build(paths, index=False, cache_dir=cache)
+    folder = next(p.parent for p in sorted((paths.out / "plans").glob("*/index.html")))
+    first_folder = folder.stat().st_ino
+    _edit(seeds[0], "加强宣传解读，及时回应群众关切。")
+    build(paths, index=False, cache_dir=cache)  # the first site becomes the spare
+    assert (cache / "spare" / "index.html").is_file() and not (cache / "spare" / "pagefind").exists()
+    _edit(seeds[1], "鼓励群众积极参与。")
+    seeds[2].unlink()  # its pages must go from the spare too
+    build(paths, index=False, cache_dir=cache)
+    cold = Paths(paths.seeds, paths.content, tmp_path / "cold", paths.templates)
+    build(cold, index=False)
+    assert _tree(paths.out) == _tree(cold.out)
+    assert sorted(p.relative_to(paths.out) for p in paths.out.rglob("*")) == \
+        sorted(p.relative_to(cold.out) for p in cold.out.rglob("*"))  # no folder left behind either
+    # The page folder is the first site's own folder: updated, not made again.
+    assert (paths.out / folder.relative_to(paths.out)).stat().st_ino == first_folder
+
+
+def test_a_build_failing_while_it_updates_the_spare_leaves_the_served_site_as_it_was(tmp_path):
+    paths = _seeds(tmp_path)
+    cache = tmp_path / ".cache"
+    seeds = sorted(paths.seeds.glob("*.txt"))
+    build(paths, index=False, cache_dir=cache)
+    _edit(seeds[0], "加强宣传解读，及时回应群众关切。")
+    build(paths, index=False, cache_dir=cache)
+    served = _tree(paths.out)
+    # Pages unchanged between the first two sites are one file in the spare and in output/: this
+    # edit changes some of them, which must be made anew, not written into.
+    _edit(seeds[1], "鼓励群众积极参与。")
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    region = templates / "region.html"  # region pages come last: the others are written first
+    region.write_text(region.read_text(encoding="utf-8").replace("{{ region.full_name }}", "{{ region.no_such }}", 1),
+                      encoding="utf-8")
+    broken = Paths(paths.seeds, paths.content, paths.out, templates)
+    with pytest.raises(Exception):
+        build(broken, index=False, cache_dir=cache, jobs=1)
+    assert _tree(paths.out) == served

@@ -138,3 +138,29 @@ def test_files_refuses_two_files_at_one_path():
         files.add("plans/x/index.html", b"b", "seeds/b.txt:1")
     assert str(exc.value.diagnostic).startswith("seeds/b.txt:1: error: 两个页面要写到同一路径 plans/x/index.html")
     assert "seeds/a.txt:1" in str(exc.value.diagnostic)
+
+
+def test_a_spare_with_a_file_where_the_site_has_a_folder_and_the_other_way_round(tmp_path):
+    spare = tmp_path / "spare"
+    (spare / "b").mkdir(parents=True)
+    (spare / "a").write_bytes(b"a file")
+    (spare / "b" / "index.html").write_bytes(b"b page")
+    (spare / "c" / "d").mkdir(parents=True)
+    (spare / "c" / "d" / "old.html").write_bytes(b"gone")
+    out = tmp_path / "output"
+    root = write.staging(out, spare)
+    assert not spare.exists() and root.is_dir()
+    files = Files(root, None, None, tmp_path / "next-spare")
+    assert files.updating
+    files.add("a/index.html", b"a page", "test")
+    files.add("b", b"b file", "test")
+    write_site(files, out, lambda d: None)
+    assert tree_digest(out) == tree_digest_of({"a/index.html": b"a page", "b": b"b file"}, tmp_path / "expected")
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["a", "a/index.html", "b"]
+
+
+def tree_digest_of(files: dict[str, bytes], folder: Path) -> str:
+    for path, data in files.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_bytes(data)
+    return tree_digest(folder)
