@@ -187,7 +187,7 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
     manifest = Manifest(cache_dir / "output.json" if cache_dir else None, paths.out)
     spare = cache_dir / "spare" if cache_dir else None
     files = Files(staging(paths.out, spare), paths.out, manifest, spare)
-    others = None
+    others = done = None
     try:
         env = render.environment(paths.templates)
         # Without a cache nothing is kept for the next build, so pages are not digested either.
@@ -213,6 +213,9 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
             for path, origin, put in made:
                 files.note(path, origin, put)
     except BaseException:
+        # Workers still rendering would write into the staging folder after it is discarded.
+        if done is not None:
+            done.close()
         if others is not None:
             others.stop()
         discard(files)
@@ -280,10 +283,10 @@ def _render_batch(batch: range, state: _RenderState) -> list[tuple[str | None, P
         placed = None
         if digest is not None and state.files.manifest is not None \
                 and state.files.manifest.pages.get(page.path) == digest:
-            placed = state.files.place_previous(page.path)
+            placed = state.files.place_previous(page.path, page.template)
         fresh = placed is None
         if placed is None:
-            placed = state.files.place(page.path, _render_page(state, page))
+            placed = state.files.place(page.path, _render_page(state, page), page.template)
         out.append((digest, placed, fresh))
     return out
 

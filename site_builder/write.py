@@ -68,7 +68,7 @@ class Files:
         if self.root is None:
             self._files[path] = data
             return
-        self._note(path, self.place(path, data))
+        self._note(path, self.place(path, data, origin))
 
     def add_stream(self, path: str, chunks: Iterable[bytes], origin: str) -> None:
         """``add`` for a file made in pieces (open data at national scale): written as they come,
@@ -93,23 +93,28 @@ class Files:
             part.rename(target)
         self._note(path, self._placed(path, digest, target, linked))
 
-    def place(self, path: str, data: bytes) -> Placed:
+    def place(self, path: str, data: bytes, origin: str) -> Placed:
         """Put ``data`` at ``path`` in the staging folder (the previous build's file when the
         bytes are the same), nothing else: a render worker places its pages itself, so pages
-        are written on every core and never cross a pipe, and the build ``note``s them."""
+        are written on every core and never cross a pipe, and the build ``note``s them.
+
+        What is already at ``path`` is unlinked, never written into: it may be the served site's
+        file (linked in by ``place_previous`` for another page at the same path, which ``note``
+        refuses only afterwards, or a spare's file)."""
+        _check_path(path, origin)
         target = self._target(path)
         digest = _hasher(data).hexdigest()
         linked = self._link_previous(path, digest, target)
         if not linked:
-            if self.updating:
-                _unlink(target)
+            _unlink(target)
             target.write_bytes(data)
         return self._placed(path, digest, target, linked)
 
-    def place_previous(self, path: str) -> Placed | None:
+    def place_previous(self, path: str, origin: str) -> Placed | None:
         """Link in the previous build's file at ``path`` without its bytes (the caller knows they
         would be the same: the page's fingerprint did not change), when the manifest vouches that
         the file is still the one that build wrote; None otherwise. Like ``place``, only that."""
+        _check_path(path, origin)
         known = self.manifest.files.get(path) if self.root is not None and self.manifest and self.previous else None
         if not known:
             return None
@@ -138,8 +143,7 @@ class Files:
             self.written[path] = placed.record
 
     def _claim(self, path: str, origin: str) -> None:
-        if ".." in path.split("/") or path.startswith("/"):
-            raise InputError(Diagnostic(origin, None, "error", f"输出路径越界：{path}"))
+        _check_path(path, origin)
         if path in self._origin:
             raise InputError(Diagnostic(origin, None, "error",
                                         f"两个页面要写到同一路径 {path}（另一个来自 {self._origin[path]}）",
@@ -336,6 +340,11 @@ def write_site(files: Files, out_dir: Path, finish: Callable[[Path], Iterable[st
             old.rename(out_dir)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _check_path(path: str, origin: str) -> None:
+    if ".." in path.split("/") or path.startswith("/"):
+        raise InputError(Diagnostic(origin, None, "error", f"输出路径越界：{path}"))
 
 
 def _set_aside(previous_site: Path, spare: Path | None) -> None:

@@ -380,3 +380,27 @@ def test_a_build_failing_while_it_updates_the_spare_leaves_the_served_site_as_it
     with pytest.raises(Exception):
         build(broken, index=False, cache_dir=cache, jobs=1)
     assert _tree(paths.out) == served
+
+
+def test_two_pages_at_one_path_never_touch_the_served_site(tmp_path, monkeypatch):
+    """Render workers place pages before the build claims their paths: the second page at a path
+    the first linked in from the served site must not be written into that file."""
+    from site_builder import build as build_mod, routes
+
+    paths = _seeds(tmp_path)
+    cache = tmp_path / ".cache"
+    build(paths, index=False, cache_dir=cache)
+    served = _tree(paths.out)
+    real = routes.pages
+
+    def doubled(lib, lex, config):
+        pages = real(lib, lex, config)
+        first = next(p for p in pages if p.path == "plans/index.html")
+        return pages + [routes.Page(first.path, first.template, first.title + "（另一个）", first.context)]
+
+    monkeypatch.setattr(routes, "pages", doubled)
+    monkeypatch.setattr(build_mod, "RENDER_BATCH", 4)  # many batches in flight when it fails
+    with pytest.raises(build_mod.InputError, match="两个页面要写到同一路径"):
+        build(paths, index=False, cache_dir=cache, jobs=2)
+    assert _tree(paths.out) == served
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")] == []
