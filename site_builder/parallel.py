@@ -48,8 +48,13 @@ def run(fn: Callable[[T, Any], R], items: Sequence[T], shared: Any, jobs: int, c
             yield fn(item, shared)
         return
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=(shared,)) as pool:
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=(shared,))
+    try:
         yield from pool.map(_call, [fn] * len(items), items, chunksize=chunk)
+    finally:
+        # Closed early (the caller failed), work not yet started is dropped; what is running ends
+        # before this returns, so no worker outlives the call.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 class Background:
@@ -77,7 +82,10 @@ class Background:
         finally:
             self._process.join()
         if not ok:
-            raise value
+            try:
+                raise value
+            finally:
+                del value  # else exception → traceback → this frame → exception keeps the caller's frame alive
         return value
 
     def stop(self) -> None:

@@ -110,3 +110,24 @@ def test_a_progress_bar_is_drawn_in_a_terminal_and_never_in_ci(monkeypatch):
     piped = io.StringIO()  # a log file, not a terminal
     list(progress.Progress(piped).over("生成页面", range(4), 4))
     assert piped.getvalue() == ""
+
+
+def test_a_build_failing_in_the_background_leaves_no_worker_behind(tmp_path, monkeypatch):
+    import multiprocessing
+
+    from site_builder import feeds
+
+    def broken(*args):
+        raise InputError(Diagnostic("content/site.toml", 1, "error", "坏了", "修好它"))
+
+    monkeypatch.setattr(feeds, "files", broken)
+    seeds = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", seeds)
+    try:
+        build(Paths(seeds, ROOT / "content", tmp_path / "out", ROOT / "templates"), index=False, jobs=2)
+    except InputError as exc:
+        assert str(exc.diagnostic) == "content/site.toml:1: error: 坏了（修好它）"
+    else:
+        raise AssertionError("the background job's error was lost")
+    assert multiprocessing.active_children() == []
+    assert not (tmp_path / "out").exists() and [p.name for p in tmp_path.iterdir()] == ["seeds"]
