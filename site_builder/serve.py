@@ -3,6 +3,7 @@ reload the open page; a failed build keeps the last good site and shows its erro
 from __future__ import annotations
 
 import functools
+import gc
 import http.server
 import json
 import threading
@@ -45,6 +46,9 @@ def rebuild(paths: Paths, state: BuildState, cache_dir: Path | None, pending: th
         return
     state.error = ""
     state.id += 1
+    # Each build freezes what it made, which resets the collector's counts, so its older
+    # generations would seldom be collected in a long serve: once per build, while idle.
+    gc.collect()
     print(f"已重新生成：{s.plans} 个方案，{s.pages} 个页面（重新生成 {s.rendered} 个），"
           f"{s.report.count('warning')} 个警告，{s.seconds:.1f} 秒"
           + ("；正在更新搜索索引……" if s.search_pending else ""), flush=True)
