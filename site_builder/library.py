@@ -244,7 +244,7 @@ def _override(by_plan: dict[str, tuple[Entry, ...]], overrides: tuple[Override, 
             continue
         before = [t.slug for t in e.tags]
         tags = [t for t in e.tags if t.slug not in o.remove and t.slug not in o.add]
-        tags += [Tag(s, (), "override") for s in o.add]
+        tags += [Tag(s, (), "override") for s in dict.fromkeys(o.add)]  # each group once
         tags.sort(key=lambda t: order.get(t.slug, len(order)))
         changed[o.measure] = e = replace(e, tags=tuple(tags))
         after = [t.slug for t in e.tags]

@@ -155,3 +155,13 @@ def test_malformed_vocabularies_are_one_line_errors(site, bad):
         lexicon.load(site.content)
     line = str(err.value.diagnostic)
     assert "\n" not in line and "groups.toml:" in line and "error" in line
+
+
+def test_an_override_naming_a_group_twice_adds_it_once(site):
+    lib, _, _ = _load(site)
+    second = lib.entries[1]
+    (site.content / "overrides.toml").write_text(
+        f'[[override]]\nmeasure = "{second.id}"\nadd = ["veterans", "veterans"]\n', encoding="utf-8")
+    lib, _, _ = _load(site)
+    assert [t.slug for t in lib.entries[1].tags].count("veterans") == 1
+    assert list(lib.by_group["veterans"]).count(lib.entries[1]) == 1
