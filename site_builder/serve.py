@@ -6,6 +6,7 @@ import functools
 import gc
 import http.server
 import json
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -94,6 +95,13 @@ def handler_for(directory: Path, state: BuildState):
 
 def serve(paths: Paths, host: str, port: int) -> int:
     state = BuildState()
+    # The address first: a port already taken is one line at once, not a traceback after a build.
+    try:
+        server = http.server.ThreadingHTTPServer((host, port), handler_for(Path(paths.out).resolve(), state))
+    except OSError as exc:
+        print(f"无法在 {host}:{port} 提供网站：{exc.strerror or exc}（端口被占用时用 --port 换一个）",
+              file=sys.stderr, flush=True)
+        return 2
     cache_dir = Path(".cache").resolve()
     rebuild(paths, state, cache_dir)
     from watchdog.events import FileSystemEventHandler
@@ -123,7 +131,6 @@ def serve(paths: Paths, host: str, port: int) -> int:
             rebuild(paths, state, cache_dir, pending)
 
     threading.Thread(target=loop, daemon=True).start()
-    server = http.server.ThreadingHTTPServer((host, port), handler_for(Path(paths.out).resolve(), state))
     print(f"网站已在 http://{host}:{port}/ 提供（按 Ctrl+C 停止）", flush=True)
     try:
         server.serve_forever()

@@ -404,3 +404,19 @@ def test_two_pages_at_one_path_never_touch_the_served_site(tmp_path, monkeypatch
         build(paths, index=False, cache_dir=cache, jobs=2)
     assert _tree(paths.out) == served
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")] == []
+
+
+def test_serve_on_a_taken_port_says_so_in_one_line_before_building(tmp_path, capsys):
+    import socket
+
+    from site_builder.serve import serve
+
+    paths = _seeds(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert serve(paths, "127.0.0.1", port) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"无法在 127.0.0.1:{port} 提供网站：") and "--port" in err[0], err
+    assert not paths.out.exists()  # nothing was built
