@@ -196,7 +196,8 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
         state = _RenderState(env, paths.templates, pages, lib, config, live_reload, render.Cards(env, lib),
                              prints, files)
         # Open data, feeds and the other files need no page rendered: made alongside the pages.
-        others = parallel.Background(_other_files, _Others(files, paths, lib, lex, config, pages, live_reload), jobs)
+        others = parallel.Background(_other_files, _Others(files.sibling(), paths, lib, lex, config, pages, live_reload),
+                                     jobs)
         batches = [range(i, min(i + RENDER_BATCH, len(pages))) for i in range(0, len(pages), RENDER_BATCH)]
         done = parallel.run(_render_batch, batches, state, jobs)
         page_prints: dict[str, str] = {}
@@ -304,6 +305,7 @@ class _Others:
     """What ``_other_files`` reads, handed over by fork."""
 
     files: Files
+    """A sibling of the build's (``Files.sibling``): what it places, the build notes."""
     paths: Paths
     lib: library.Library
     lex: lexicon.Lexicon
@@ -316,8 +318,7 @@ def _other_files(job: _Others) -> tuple[list[tuple[str, str, Placed]], dict[str,
     """Assets, open data, feeds, the offline search index and the sitemap, put in the staging
     folder: each file's path, origin and record for the build to ``note``, and the sitemap's files
     (empty without a base_url)."""
-    paths, lib, lex, config, pages = job.paths, job.lib, job.lex, job.config, job.pages
-    files = Files(job.files.root, job.files.previous, job.files.manifest)
+    files, paths, lib, lex, config, pages = job.files, job.paths, job.lib, job.lex, job.config, job.pages
     for asset in sorted((paths.templates / "static").rglob("*")):
         if asset.is_file():
             data = asset.read_bytes()

@@ -128,6 +128,14 @@ class Files:
         self._claim(path, origin)
         self._note(path, placed)
 
+    def sibling(self) -> Files:
+        """Another ``Files`` of the same staging folder, updating it as this one does, with
+        bookkeeping of its own: for files made in another process, which this one then ``note``s
+        (``placed_in``)."""
+        other = Files(self.root, self.previous, self.manifest, self.spare)
+        other.updating = self.updating  # not looked up again: the folder may exist by then
+        return other
+
     def placed_in(self) -> list[tuple[str, str, Placed]]:
         """(path, origin, what was put there) of every file added to the staging folder so far:
         for another ``Files`` of the same folder (in the build's process) to ``note``."""
@@ -195,7 +203,7 @@ class Files:
         if self.manifest is None:
             return Placed(None, linked, False)
         st = target.stat()
-        return Placed((digest, st.st_size, st.st_mtime_ns, st.st_ino), linked,
+        return Placed((digest, *_identity(st)), linked,
                       self.previous is not None and path in self.manifest.files)
 
     def _link_previous(self, path: str, digest: str, target: Path) -> bool:
@@ -255,7 +263,7 @@ class Manifest:
             st = os.lstat(out_dir / path)
         except OSError:
             return None
-        return known if (st.st_size, st.st_mtime_ns, st.st_ino) == tuple(known[1:]) else None
+        return known if _identity(st) == tuple(known[1:]) else None
 
     def save(self, written: dict[str, tuple], pages: dict[str, str] | None = None) -> None:
         """Record what is now in the output folder (after the swap) and the pages' fingerprints."""
@@ -386,7 +394,7 @@ def note_folder(known: dict[str, list], root: Path, names: Iterable[str]) -> dic
             for n in found:
                 path = os.path.join(folder, n)
                 st = os.lstat(path)
-                files[f"{rel}/{n}"] = (digest_file(path), st.st_size, st.st_mtime_ns, st.st_ino)
+                files[f"{rel}/{n}"] = (digest_file(path), *_identity(st))
     return files
 
 
@@ -454,8 +462,14 @@ def _keep_one(old: str, entry: os.DirEntry, rel: str, old_dir: Path, manifest: M
         os.replace(link, entry.path)
         final = before
     if record is not None:
-        record[rel] = (digest, final.st_size, final.st_mtime_ns, final.st_ino)
+        record[rel] = (digest, *_identity(final))
     return 1 if same else 0
+
+
+def _identity(st: os.stat_result) -> tuple[int, int, int]:
+    """What tells a file the manifest recorded from any other put at its path since: size,
+    modification time and inode (a manifest entry is the digest followed by these)."""
+    return st.st_size, st.st_mtime_ns, st.st_ino
 
 
 def digest_file(path: str | Path) -> str:
