@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 
 from . import config as config_mod
-from . import editorial, feeds, fingerprint, lexicon, library, offline, opendata, render, routes, search, sitemap
+from . import editorial, feeds, fingerprint, lexicon, library, lock, offline, opendata, render, routes, search, sitemap
 from .diagnostics import Diagnostic, InputError, Report, display_path
 from .model import Plan
 from .parse import parse_source
@@ -173,11 +173,18 @@ def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: 
     adds the script that reloads the open page after a rebuild; ``jobs`` processes parse and
     render (the site is byte-identical whatever the number); ``search_later`` (serve only) sends
     the pages out with the previous search index when the index has to be made again, for
-    ``index_later`` to replace: an author sees the page at once, its search a little later."""
-    started = time.perf_counter()
+    ``index_later`` to replace: an author sees the page at once, its search a little later.
+    Another build into the same output folder or with the same cache is waited for."""
     check_output_folder(paths.out)  # before the work, not after it
-    report = Report()
     progress = progress or Progress()
+    with lock.exclusive(paths.out, cache_dir, progress.say):
+        return _build(paths, strict, index, cache_dir, live_reload, progress, jobs, search_later)
+
+
+def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live_reload: bool,
+           progress: Progress, jobs: int, search_later: bool) -> Summary:
+    started = time.perf_counter()  # once the lock is held: waiting for another build is not this one's time
+    report = Report()
     config, lex, lib, edits = load(paths, report, cache_dir, progress, jobs)
     if strict and report.count("error"):
         raise StrictFailure(report)
@@ -358,6 +365,11 @@ def index_later(paths: Paths, cancel: threading.Event | None = None, cache_dir: 
     parts stay, and their stamps say they are stale). The output manifest in ``cache_dir``
     learns the new parts' files, so the next build that makes an index finds the unchanged ones
     by digest."""
+    with lock.exclusive(paths.out, cache_dir):
+        return _index_later(paths, cancel, cache_dir, jobs)
+
+
+def _index_later(paths: Paths, cancel: threading.Event | None, cache_dir: Path | None, jobs: int) -> int | None:
     out = paths.out.resolve()
     live = out / "pagefind"
     plan = search.layout(out, paths.templates)

@@ -51,6 +51,12 @@ class Progress:
         finally:
             self._done(name, started)
 
+    def say(self, line: str) -> None:
+        """One line for whoever runs the build (also in CI logs): something it waits for."""
+        if self.stream is not None:
+            self.stream.write(line + "\n")
+            self.stream.flush()
+
     def _draw(self, name: str, done: int, total: int, seconds: float) -> None:
         filled = WIDTH * done // max(total, 1)
         self.stream.write(f"\r{name} [{'#' * filled}{'.' * (WIDTH - filled)}] {done}/{total} {seconds:.0f} 秒\033[K")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import write
+from site_builder import lock, write
 from site_builder.diagnostics import InputError
 from site_builder.write import Files, write_site
 
@@ -29,7 +29,8 @@ def previous(built_site, tmp_path) -> Path:
 
 
 def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".output."))
+    """What builds left beside output/ (the lock file is meant to stay)."""
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".output.") and p.name != ".output.lock")
 
 
 def test_template_error_mid_build(previous):
@@ -164,3 +165,46 @@ def tree_digest_of(files: dict[str, bytes], folder: Path) -> str:
         (folder / path).parent.mkdir(parents=True, exist_ok=True)
         (folder / path).write_bytes(data)
     return tree_digest(folder)
+
+
+def test_a_second_build_into_the_same_folder_waits_for_the_first(previous):
+    """Without the lock, the second build deleted the first one's staging folder (it took it for
+    one a killed build left) while the first's workers were still writing into it."""
+    before = tree_digest(previous / "output")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with lock.exclusive(previous / "output"):  # the first build, still running
+        proc = subprocess.Popen([sys.executable, "-m", "site_builder", "build", "--no-search", *project_args()],
+                                cwd=previous, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            said = proc.stderr.readline()  # blocks until the build says something, or ends
+            assert "另一个构建正在使用 output" in said, said
+            time.sleep(0.5)
+            assert proc.poll() is None
+            assert leftovers(previous) == [] and tree_digest(previous / "output") == before
+        except BaseException:
+            proc.kill()
+            raise
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert "seeds/extra.txt" in (previous / "output/data/plans.json").read_text(encoding="utf-8")
+    assert leftovers(previous) == []
+
+
+def test_builds_sharing_a_cache_wait_for_each_other(tmp_path):
+    """Two output folders, one cache: the spare site in the cache is one build's at a time."""
+    cache = tmp_path / ".cache"
+    with lock.exclusive(tmp_path / "a", cache):
+        proc = subprocess.Popen([sys.executable, "-m", "site_builder", "build", "--no-search", "--seeds",
+                                 str(ROOT / "seeds"), "--out", "b", *project_args()], cwd=tmp_path,
+                                env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        try:
+            said = proc.stderr.readline()
+            assert "另一个构建正在使用 .cache" in said, said
+            assert not (tmp_path / "b").exists()
+        except BaseException:
+            proc.kill()
+            raise
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert (tmp_path / "b/index.html").is_file()
