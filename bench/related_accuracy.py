@@ -17,11 +17,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from site_builder.build import Paths, load  # noqa: E402
+from site_builder.library import with_related  # noqa: E402
 from site_builder.diagnostics import Report  # noqa: E402
 
 
 def main() -> int:
-    _, _, lib, _ = load(Paths(ROOT / "seeds", ROOT / "content", ROOT / "output", ROOT / "templates"), Report())
+    _, _, lib, similar, _ = load(Paths(ROOT / "seeds", ROOT / "content", ROOT / "output", ROOT / "templates"), Report())
+    lib = with_related(lib, similar, similar.find())
     shown = {(a, o.id) for a, hits in lib.related.items() for o, _c in hits}
     labels = [json.loads(line) for line in (ROOT / "bench/data/related_labels.jsonl").read_text(encoding="utf-8").splitlines()]
     judged = [lab for lab in labels if (lab["a"], lab["b"]) in shown]

@@ -122,8 +122,9 @@ def _parse_seed(job: tuple[Path, str, bytes | None], shared: tuple[lexicon.Lexic
 
 def load(paths: Paths, report: Report, cache_dir: Path | None = None,
          progress: Progress | None = None, jobs: int = 1) -> tuple[config_mod.Config, lexicon.Lexicon, library.Library,
-                                               tuple[editorial.Edit, ...]]:
-    """Settings, vocabularies and every plan linked into a Library: what build and check share.
+                                               library.Similar, tuple[editorial.Edit, ...]]:
+    """Settings, vocabularies and every plan linked into a Library without its similar measures
+    (and what finding them reads): what build and check share.
 
     Editors' corrections and overrides win over what was parsed; the edits that took effect are
     returned for the summary."""
@@ -148,9 +149,9 @@ def load(paths: Paths, report: Report, cache_dir: Path | None = None,
     plans, corrected = editorial.correct(plans, corrections, report)
     overrides = editorial.load_overrides(paths.content, content, lex, report)
     with progress.step("关联"):
-        lib = library.link(plans, lex, config.today_date(), report, overrides, facts, jobs)
+        lib, similar = library.link_apart(plans, lex, config.today_date(), report, overrides, facts)
     gc.freeze()
-    return config, lex, lib, tuple(corrected) + lib.edits
+    return config, lex, lib, similar, tuple(corrected) + lib.edits
 
 
 def _unfreezing(step):
@@ -185,11 +186,20 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
            progress: Progress, jobs: int, search_later: bool) -> Summary:
     started = time.perf_counter()  # once the lock is held: waiting for another build is not this one's time
     report = Report()
-    config, lex, lib, edits = load(paths, report, cache_dir, progress, jobs)
+    config, lex, lib, similar, edits = load(paths, report, cache_dir, progress, jobs)
     if strict and report.count("error"):
         raise StrictFailure(report)
-    with progress.step("页面列表"):
-        pages = routes.pages(lib, lex, config)
+    # The page list reads no similar measures: they are found beside it, on the other core.
+    finding = parallel.Background(_find_similar, similar, jobs)
+    try:
+        with progress.step("页面列表"):
+            pages = routes.pages(lib, lex, config)
+        with progress.step("类似措施"):
+            lib = library.with_related(lib, similar, finding.result())
+    except BaseException:
+        finding.stop()
+        raise
+    del similar
     gc.freeze()
     manifest = Manifest(cache_dir / "output.json" if cache_dir else None, paths.out)
     spare = cache_dir / "spare" if cache_dir else None
@@ -255,6 +265,10 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
     return Summary(len(lib.plans), len(lib.entries), len(pages), len(files), indexed, report,
                    time.perf_counter() - started, edits, () if site_map else (sitemap.NOTICE,),
                    tuple(progress.timings), files.kept, rendered, search_pending)
+
+
+def _find_similar(similar: library.Similar) -> list[list[tuple[int, float]]]:
+    return similar.find()
 
 
 RENDER_BATCH = 32
@@ -405,7 +419,7 @@ def _index_later(paths: Paths, cancel: threading.Event | None, cache_dir: Path |
 def check(paths: Paths) -> tuple[Report, tuple[editorial.Edit, ...]]:
     """Parse and link everything without writing, for ``site-builder check``."""
     report = Report()
-    edits = load(paths, report)[3]
+    edits = load(paths, report)[-1]  # similar measures are never looked for: they say nothing wrong
     return report, edits
 
 

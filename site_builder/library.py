@@ -155,11 +155,43 @@ class Library:
         return ""
 
 
+@dataclass(frozen=True)
+class Similar:
+    """What finding similar measures reads (``related.similar``): made by ``link_apart``, so the
+    search can run beside other work (the page list reads no similar measures)."""
+
+    measures: tuple[int, ...]
+    """Index in ``Library.entries`` of each measure with words."""
+    bags: tuple[tuple[str, ...], ...]
+    """Its words."""
+    regions: tuple[str, ...]
+    """Key of its plan's own region."""
+
+    def find(self, jobs: int = 1) -> list[list[tuple[int, float]]]:
+        """For each measure, up to three (index into ``measures``, cosine): ``related.similar``."""
+        return related_mod.similar(list(self.bags), list(self.regions), jobs)
+
+
 def link(plans: list[Plan], lex: Lexicon, today: dt.date, report: Report,
          overrides: tuple[Override, ...] = (),
          facts: Mapping[tuple[str, int], tuple[Facts, ...]] | None = None, jobs: int = 1) -> Library:
     """``facts``: each plan's item facts by ``facts_key`` as the parse worked them out; a plan
     without them is analysed here. ``jobs``: processes finding similar measures."""
+    lib, similar = link_apart(plans, lex, today, report, overrides, facts)
+    return with_related(lib, similar, similar.find(jobs))
+
+
+def with_related(lib: Library, similar: Similar, found: list[list[tuple[int, float]]]) -> Library:
+    """``lib`` with the similar measures ``similar.find`` found."""
+    measures = [lib.entries[i] for i in similar.measures]
+    return replace(lib, related=MappingProxyType(
+        {e.id: tuple((measures[j], cos) for j, cos in hits) for e, hits in zip(measures, found) if hits}))
+
+
+def link_apart(plans: list[Plan], lex: Lexicon, today: dt.date, report: Report,
+               overrides: tuple[Override, ...] = (),
+               facts: Mapping[tuple[str, int], tuple[Facts, ...]] | None = None) -> tuple[Library, Similar]:
+    """The Library without similar measures, and what finding them reads: ``link`` in two parts."""
     plans = _unique_ids(plans, report)
     plans.sort(key=lambda p: (p.region.full_name, p.title, p.id))
     facts = dict(facts or {})
@@ -194,7 +226,9 @@ def link(plans: list[Plan], lex: Lexicon, today: dt.date, report: Report,
                 if not lst or lst[-1] is not e:
                     lst.append(e)
     regions, plans_by_region, region_of_plan = _regions(plans, lex)
-    similar = _related(entries, region_of_plan, words, jobs)
+    measures = [i for i, e in enumerate(entries) if e.id in words]
+    similar = Similar(tuple(measures), tuple(words[entries[i].id] for i in measures),
+                      tuple(region_of_plan[entries[i].plan.id][-1] for i in measures))
     by_cite: dict[str, list[Plan]] = {}
     for p in plans:
         for c in p.cites:
@@ -210,16 +244,8 @@ def link(plans: list[Plan], lex: Lexicon, today: dt.date, report: Report,
         by_plan=MappingProxyType(by_plan),
         today=today,
         edits=tuple(edits),
-        related=MappingProxyType(similar),
         cuts=MappingProxyType(cuts),
-    )
-
-
-def _related(entries, region_of_plan, words, jobs: int) -> dict[str, tuple[tuple[Entry, float], ...]]:
-    measures = [e for e in entries if e.id in words]
-    found = related_mod.similar([words[e.id] for e in measures], [region_of_plan[e.plan.id][-1] for e in measures],
-                                jobs)
-    return {e.id: tuple((measures[j], cos) for j, cos in hits) for e, hits in zip(measures, found) if hits}
+    ), similar
 
 
 def _benefits(item: Item, lex: Lexicon) -> tuple[str, ...]:

@@ -7,6 +7,8 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
+
 from site_builder import parallel, progress
 from site_builder.build import Paths, build
 from site_builder.diagnostics import Diagnostic, InputError
@@ -130,4 +132,26 @@ def test_a_build_failing_in_the_background_leaves_no_worker_behind(tmp_path, mon
     else:
         raise AssertionError("the background job's error was lost")
     assert multiprocessing.active_children() == []
-    assert not (tmp_path / "out").exists() and [p.name for p in tmp_path.iterdir()] == ["seeds"]
+    assert not (tmp_path / "out").exists() and [p.name for p in tmp_path.iterdir() if p.name != ".out.lock"] == ["seeds"]
+
+
+def test_a_page_list_failing_stops_the_search_for_similar_measures(tmp_path, monkeypatch):
+    import multiprocessing
+
+    from site_builder import library, routes
+
+    def slow(self, jobs=1):
+        time.sleep(30)
+        return []
+
+    def broken(*args):
+        raise InputError(Diagnostic("content/site.toml", 1, "error", "坏了", "修好它"))
+
+    monkeypatch.setattr(library.Similar, "find", slow)
+    monkeypatch.setattr(routes, "pages", broken)
+    seeds = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", seeds)
+    started = time.monotonic()
+    with pytest.raises(InputError):
+        build(Paths(seeds, ROOT / "content", tmp_path / "out", ROOT / "templates"), index=False, jobs=2)
+    assert multiprocessing.active_children() == [] and time.monotonic() - started < 20

@@ -34,7 +34,7 @@ def site(tmp_path):
 
 def _load(paths):
     report = Report()
-    _, _, lib, edits = load(paths, report)
+    _, _, lib, _, edits = load(paths, report)
     return lib, edits, report
 
 
