@@ -23,7 +23,7 @@ from site_builder.diagnostics import Report  # noqa: E402
 
 def main() -> int:
     _, _, lib, similar, _ = load(Paths(ROOT / "seeds", ROOT / "content", ROOT / "output", ROOT / "templates"), Report())
-    lib = with_related(lib, similar, similar.find())
+    lib = with_related(lib, similar.measures, similar.find())
     shown = {(a, o.id) for a, hits in lib.related.items() for o, _c in hits}
     labels = [json.loads(line) for line in (ROOT / "bench/data/related_labels.jsonl").read_text(encoding="utf-8").splitlines()]
     judged = [lab for lab in labels if (lab["a"], lab["b"]) in shown]

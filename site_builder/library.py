@@ -178,12 +178,12 @@ def link(plans: list[Plan], lex: Lexicon, today: dt.date, report: Report,
     """``facts``: each plan's item facts by ``facts_key`` as the parse worked them out; a plan
     without them is analysed here. ``jobs``: processes finding similar measures."""
     lib, similar = link_apart(plans, lex, today, report, overrides, facts)
-    return with_related(lib, similar, similar.find(jobs))
+    return with_related(lib, similar.measures, similar.find(jobs))
 
 
-def with_related(lib: Library, similar: Similar, found: list[list[tuple[int, float]]]) -> Library:
-    """``lib`` with the similar measures ``similar.find`` found."""
-    measures = [lib.entries[i] for i in similar.measures]
+def with_related(lib: Library, measures: tuple[int, ...], found: list[list[tuple[int, float]]]) -> Library:
+    """``lib`` with the similar measures ``Similar.find`` found (``measures``: ``Similar.measures``)."""
+    measures = [lib.entries[i] for i in measures]
     return replace(lib, related=MappingProxyType(
         {e.id: tuple((measures[j], cos) for j, cos in hits) for e, hits in zip(measures, found) if hits}))
 

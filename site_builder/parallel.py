@@ -70,6 +70,7 @@ class Background:
             self._process = context.Process(target=_background, args=(fn, shared, send), daemon=True)
             self._process.start()
             send.close()
+            self._shared = None  # the child has its own copy: the caller's may go
 
     def result(self) -> Any:
         """Wait for it; its exception is raised here."""
