@@ -6,6 +6,7 @@ import logging
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .diagnostics import Diagnostic, InputError, toml_error_line
@@ -90,15 +91,29 @@ class Lexicon:
         return next(g for g in self.groups if g.slug == slug)
 
     def canonical_department(self, name: str) -> str | None:
-        """The canonical department whose longest alias the printed name ends with."""
-        best: tuple[int, str] | None = None
+        """The canonical department whose longest alias the printed name ends with (of two with
+        one alias, the first in the file)."""
         bare = name.lstrip("▲")
+        by_alias = self._by_alias
+        for k in range(min(len(bare), self._longest_alias), 0, -1):
+            dep = by_alias.get(bare[-k:])
+            if dep is not None:
+                return dep
+        return by_alias.get("")
+
+    @cached_property
+    def _by_alias(self) -> dict[str, str]:
+        # Looked up by the name's endings, longest first: every printed department name of every
+        # plan went through every alias of every department (34 µs a name).
+        table: dict[str, str] = {}
         for dep in self.departments:
             for alias in dep.aliases:
-                if bare.endswith(alias) or bare == alias:
-                    if best is None or len(alias) > best[0]:
-                        best = (len(alias), dep.name)
-        return best[1] if best else None
+                table.setdefault(alias, dep.name)
+        return table
+
+    @cached_property
+    def _longest_alias(self) -> int:
+        return max(map(len, self._by_alias), default=0)
 
     def kind_for_heading(self, title: str) -> str | None:
         for kind, words in self.kinds:

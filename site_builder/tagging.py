@@ -39,8 +39,9 @@ class Tagger:
         self.lex = lex
         self._jieba = None
         self._words: dict[str, tuple[str, ...]] = {}
-        self.max_len = max((len(s) for g in lex.groups for s in g.synonyms), default=1)
         self._synonyms = frozenset(s for g in lex.groups for s in g.synonyms)
+        self._prefixes = frozenset(s[:k] for s in self._synonyms for k in range(1, len(s) + 1))
+        """Every beginning of a synonym: a run of tokens that is none can grow into none."""
         self._blocking: dict[str, bool] = {}
         self._heading_hits: dict[str, dict[str, tuple[str, ...]]] = {}
 
@@ -60,14 +61,14 @@ class Tagger:
         token that starts or ends with a word from ``not_people_after`` (content/tagging.toml: 托养,
         协会, 事务 …) is dropped."""
         toks = self.tokens(text)
-        wanted, longest = self._synonyms, self.max_len
+        wanted, prefixes = self._synonyms, self._prefixes
         out: Counter[str] = Counter()
         n = len(toks)
         for i in range(n):
             joined = ""
             for j in range(i, min(i + 4, n)):
                 joined += toks[j]
-                if len(joined) > longest:
+                if joined not in prefixes:  # also ends runs longer than any synonym
                     break
                 if joined in wanted and not (j + 1 < n and self._blocks(toks[j + 1])):
                     out[joined] += 1
