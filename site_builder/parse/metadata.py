@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
+from typing import Iterator, Mapping
 
 from ..lexicon import Lexicon, Place
 from ..model import Region
@@ -27,6 +27,12 @@ DOC_NUMBER = re.compile(
     rf"(?P<org>[\u4e00-\u9fff]{{1,12}}?)\s*[{_BR_OPEN}]?\s*(?P<year>(?:19|20)\d{{2}})\s*[{_BR_CLOSE}]?\s*"
     r"(?P<no>\d{1,4})\s*号"
 )
+_DOC_NUMBER_AT = re.compile(
+    rf"(?=[\u4e00-\u9fff]\s*[{_BR_OPEN}]?\s*(?:19|20)\d{{2}}\s*[{_BR_CLOSE}]?\s*\d{{1,4}}\s*号)"
+)
+"""Where a DOC_NUMBER with a one-character org starts: every match has one within its first 12
+characters (where its org ends), and one is found by two or three steps per character of text
+instead of twelve tries of the org's length."""
 _ORG_LEADIN = re.compile(r"^(?:落实|根据|按照|依据|贯彻|执行|印发|参照|对照|结合|见|的|和|及|与)+")
 _DOC_DAMAGED = re.compile(r"^(?P<org>[\u4e00-\u9fff]{2,8}?)(?P<year>20\d{2})(?P<no>\d{1,3})$")
 DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
@@ -47,7 +53,7 @@ def normalise_doc_number(org: str, year: str, no: str) -> str:
 def find_doc_numbers(text: str) -> list[tuple[str, int]]:
     """Document numbers in text, normalised: ``国发 2016 56 号`` → 国发〔2016〕56号, with offsets."""
     out = []
-    for m in DOC_NUMBER.finditer(text):
+    for m in _doc_number_matches(text):
         org = _ORG_LEADIN.sub("", m.group("org"))
         if len(org) < 1 or not re.search(r"[发府办函字令委政]", org):
             continue
@@ -57,6 +63,17 @@ def find_doc_numbers(text: str) -> list[tuple[str, int]]:
             continue
         out.append((normalise_doc_number(org, m.group("year"), m.group("no")), m.start()))
     return out
+
+
+def _doc_number_matches(text: str) -> Iterator[re.Match]:
+    """``DOC_NUMBER.finditer(text)``, faster: the leftmost match from ``pos`` starts at most 11
+    characters before the first ``_DOC_NUMBER_AT`` from ``pos`` (its org ends there or later), and
+    one starts there at the latest."""
+    pos = 0
+    while (at := _DOC_NUMBER_AT.search(text, pos)) is not None:
+        m = DOC_NUMBER.search(text, max(pos, at.start() - 11))
+        yield m
+        pos = m.end()
 
 
 def damaged_doc_number(line: str) -> str | None:
