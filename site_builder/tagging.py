@@ -86,10 +86,12 @@ class Tagger:
         """Group → the synonyms found. Weak synonyms (创业, 职工) are topics as often as people: they
         count only when the item uses them twice, or in its heading, or with a strong synonym."""
         out = {}
+        if not spans:  # most items name no group: no walk over every group's synonyms
+            return out
         for group in self.lex.groups:
             # Exclude words are jieba words too, so a synonym inside one (农民工 in 农民工作) never
             # forms a span of whole tokens there.
-            hits = [s for s in group.synonyms if spans[s] and s not in group.exclude]
+            hits = [s for s in group.synonyms if s in spans and s not in group.exclude]
             strong = [s for s in hits if s not in group.weak]
             weak_uses = sum(spans[s] for s in hits if s in group.weak)
             in_heading = bool(heading) and any(s in heading for s in hits)
