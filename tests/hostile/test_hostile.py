@@ -167,8 +167,8 @@ def test_strict_stops_cleanly_and_keeps_the_previous_site(hostile, tmp_path):
     assert f"{shown('binary.txt')}:3: error: " in result.stderr
     assert "--strict" in result.stderr.splitlines()[-1]
     assert tree_digest(tmp_path / "output") == before
-    # No half-written site beside it; .cache/ (parses of unchanged seeds) is allowed.
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".cache") == ["output", "seeds"]
+    # No half-written site beside it; .cache/ (parses of unchanged seeds) and the lock file stay.
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name not in (".cache", ".output.lock")) == ["output", "seeds"]
 
 
 def test_check_reports_the_same_findings_and_writes_nothing(hostile, tmp_path):
