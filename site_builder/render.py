@@ -51,7 +51,12 @@ class Cards:
 
     A card links only into ``plans/``; from a page outside it that link is the way up to the site
     root and down again, so a card is kept with a mark where the way up goes and the mark is
-    replaced per page. Pages inside ``plans/`` render their cards directly."""
+    replaced per page. Pages inside ``plans/`` render their cards directly.
+
+    A measure's card differs from list to list only in its heading level and in the words that
+    show it is for the list's group; what it says of the measure whatever the list (amounts,
+    departments, plan: ``entry_facts``) is rendered once per measure. At 300 plans the 12,544
+    measures shown in lists made 47,776 cards, each of which rendered those facts again."""
 
     MARK = "\x00"
     """Where a card's links go up to the site root (``marked`` below spells it out in Markup)."""
@@ -62,14 +67,26 @@ class Cards:
         self.env = env
         self.lib = lib
         self.kept: dict[tuple[str, str, int], Markup] = {}
-        self._entry_card = None
+        self.facts: dict[str, Markup] = {}
+        self._module = None
 
     def macro(self, *args) -> Markup:
+        return self._macros().entry_card(*args)
+
+    def _facts(self, e) -> Markup:
+        html = self.facts.get(e.id)
+        if html is None:
+            if len(self.facts) >= self.LIMIT:
+                self.facts.clear()
+            html = self.facts[e.id] = self._macros().entry_facts(e, self.lib, self._marked)
+        return html
+
+    def _macros(self):
         # Looked up when first used, inside a page's rendering, so a broken template is reported
         # against that page like any other template error.
-        if self._entry_card is None:
-            self._entry_card = self.env.get_template("_macros.html").module.entry_card
-        return self._entry_card(*args)
+        if self._module is None:
+            self._module = self.env.get_template("_macros.html").module
+        return self._module
 
     def _marked(self, target) -> str:
         # Only ever written inside href="…", where escaped text cannot put it.
@@ -87,7 +104,7 @@ class Cards:
             if html is None:
                 if len(self.kept) >= self.LIMIT:
                     self.kept.clear()
-                html = self.kept[key] = self.macro(e, self.lib, self._marked, group_slug, level)
+                html = self.kept[key] = self.macro(e, self.lib, self._marked, group_slug, level, self._facts(e))
             return html.replace(marked, here)
         return card
 

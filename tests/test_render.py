@@ -1,4 +1,4 @@
-"""Rendering helpers: escaping, stable highlighting and excerpts."""
+"""Rendering helpers: escaping, stable highlighting, excerpts, and measure cards rendered once."""
 from site_builder.render import excerpt, highlight
 
 
@@ -37,3 +37,33 @@ def test_css_minified_keeps_strings_and_drops_comments():
     from site_builder.render import minify_css
     css = 'a , b > c {\n  font-family: "PingFang SC", sans-serif; /* it\'s a note */\n}\n.q::after { content: "a , b"; }\n'
     assert minify_css(css) == 'a,b>c{font-family: "PingFang SC",sans-serif;}.q::after{content: "a , b";}\n'
+
+
+def test_a_measures_facts_are_rendered_once_and_read_as_if_rendered_in_each_card(root):
+    """Cards renders what a card says of a measure whatever the list (entry_facts) once per
+    measure; every list page must read exactly as when each card renders it itself."""
+    from collections import Counter
+
+    from site_builder import render, routes
+    from site_builder.build import Paths, load
+    from site_builder.diagnostics import Report
+
+    config, lex, lib, _similar, _ = load(Paths(root / "seeds", root / "content", root / "unused", root / "templates"),
+                                         Report())
+    lists = [p for p in routes.pages(lib, lex, config) if p.template in ("group.html", "department.html")]
+    env = render.environment(root / "templates")
+
+    class Inline(render.Cards):
+        def _facts(self, e):
+            return None  # the card renders its facts itself
+
+    cards, made, shown = render.Cards(env, lib), Counter(), Counter()
+    module = cards._macros()
+    real_facts, real_card = module.entry_facts, module.entry_card
+    module.entry_facts = lambda e, *a: made.update([e.id]) or real_facts(e, *a)
+    module.entry_card = lambda e, *a: shown.update([e.id]) or real_card(e, *a)
+    cached = [render.render(env, p, lib, config, False, cards) for p in lists]
+    module.entry_facts, module.entry_card = real_facts, real_card
+    assert max(shown.values()) > 1, "no measure is in two lists: nothing was tested"
+    assert set(made) == set(shown) and max(made.values()) == 1
+    assert cached == [render.render(env, p, lib, config, False, Inline(env, lib)) for p in lists]
