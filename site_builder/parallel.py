@@ -1,9 +1,12 @@
 """Work spread over the cores: forked workers that inherit the build's state instead of receiving it."""
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
+import signal
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable, Iterator, Sequence, TypeVar
 
@@ -25,8 +28,25 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def _start(shared: Any) -> None:
+def _die_with(parent: int) -> None:
+    """End this forked process when the build that forked it dies (``kill -9``). Workers of a
+    pool wait on a pipe their siblings also hold open, so they would wait for ever, and they
+    hold the build's lock (lock.py): the next build would wait for them too."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl
+            pass
+    if os.getppid() != parent:  # it died before the line above
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _start(shared: Any, parent: int) -> None:
     global _shared
+    _die_with(parent)
     _shared = shared
     gc.enable()  # whatever the parent was doing when it forked: a worker makes garbage
 
@@ -48,7 +68,7 @@ def run(fn: Callable[[T, Any], R], items: Sequence[T], shared: Any, jobs: int, c
             yield fn(item, shared)
         return
     context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=(shared,))
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=(shared, os.getpid()))
     try:
         yield from pool.map(_call, [fn] * len(items), items, chunksize=chunk)
     finally:
@@ -67,7 +87,7 @@ class Background:
         if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             self._answer, send = context.Pipe(duplex=False)
-            self._process = context.Process(target=_background, args=(fn, shared, send), daemon=True)
+            self._process = context.Process(target=_background, args=(fn, shared, send, os.getpid()), daemon=True)
             self._process.start()
             send.close()
             self._shared = None  # the child has its own copy: the caller's may go
@@ -96,7 +116,8 @@ class Background:
             self._process.join()
 
 
-def _background(fn: Callable[[Any], Any], shared: Any, send) -> None:
+def _background(fn: Callable[[Any], Any], shared: Any, send, parent: int) -> None:
+    _die_with(parent)
     gc.enable()
     try:
         answer = (True, fn(shared))

@@ -155,3 +155,42 @@ def test_a_page_list_failing_stops_the_search_for_similar_measures(tmp_path, mon
     with pytest.raises(InputError):
         build(Paths(seeds, ROOT / "content", tmp_path / "out", ROOT / "templates"), index=False, jobs=2)
     assert multiprocessing.active_children() == [] and time.monotonic() - started < 20
+
+
+def _gone(pid: int) -> bool:
+    """Ended (a zombie nobody reaps has ended too: it holds no file, and so no lock)."""
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0] == "Z"
+    except (FileNotFoundError, IndexError):
+        return True
+
+
+def test_workers_end_with_a_build_killed_mid_way():
+    """Killed with SIGKILL, a build's workers waited for ever on a pipe their siblings held open,
+    holding the build's lock: the next build waited for them too."""
+    import signal
+    import subprocess
+    import sys
+
+    script = ("import os, time\n"
+              "from site_builder import parallel\n"
+              "def slow(item, shared):\n"
+              "    print(os.getpid(), flush=True)\n"
+              "    time.sleep(0.5 if item else 60)\n"
+              "done = parallel.Background(lambda shared: time.sleep(60), None, 2)\n"
+              "print(done._process.pid, flush=True)\n"
+              "for _ in parallel.run(slow, list(range(8)), None, 2):\n"
+              "    pass\n")
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        children: set[int] = set()
+        while len(children) < 3:  # the background process and both workers
+            children.add(int(proc.stdout.readline()))
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    deadline = time.monotonic() + 10
+    while not all(map(_gone, children)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert all(map(_gone, children)), [pid for pid in children if not _gone(pid)]
