@@ -9,6 +9,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 
@@ -375,14 +376,14 @@ def _kept_shards(plan: search.Layout, previous: Path, cache_dir: Path | None) ->
 
 
 def index_later(paths: Paths, cancel: threading.Event | None = None, cache_dir: Path | None = None,
-                jobs: int = 1) -> int | None:
+                jobs: int = 1, on_wait: Callable[[str], None] | None = None) -> int | None:
     """The search index of the site now in ``paths.out``, made after its pages went out (``serve``
     with ``search_later``): each part that changed is made aside and swapped in whole, then the
     list of parts; the number of pages it holds, or None when ``cancel`` was set first (the stale
     parts stay, and their stamps say they are stale). The output manifest in ``cache_dir``
     learns the new parts' files, so the next build that makes an index finds the unchanged ones
     by digest."""
-    with lock.exclusive(paths.out, cache_dir):
+    with lock.exclusive(paths.out, cache_dir, on_wait):
         return _index_later(paths, cancel, cache_dir, jobs)
 
 

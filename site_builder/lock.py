@@ -28,9 +28,9 @@ def exclusive(out_dir: Path, cache_dir: Path | None = None,
     Without it, a second build into the same folder took the first one's staging folder for one
     a killed build left and deleted it under the first's workers, and two builds sharing a cache
     raced on its spare site. A lock held by a process that dies is released by the system, so a
-    killed build never blocks the next one; its forked workers share the lock until they end, so
-    the next build does not start while they may still write. ``on_wait`` is told once, in one
-    line, when another build holds a lock."""
+    killed build never blocks the next one (its workers and Pagefind die with it:
+    ``parallel.ends_with_this_process``). ``on_wait`` is told once, in one line, when another
+    build holds a lock."""
     with ExitStack() as stack:
         out_dir.resolve().parent.mkdir(parents=True, exist_ok=True)
         stack.enter_context(_held(lock_file(out_dir), display_path(out_dir), on_wait))

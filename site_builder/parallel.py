@@ -28,17 +28,34 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def _die_with(parent: int) -> None:
+def _die_with(parent: int, prctl=None) -> None:
     """End this forked process when the build that forked it dies (``kill -9``). Workers of a
     pool wait on a pipe their siblings also hold open, so they would wait for ever, and they
-    hold the build's lock (lock.py): the next build would wait for them too."""
-    if sys.platform.startswith("linux"):
-        try:
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-        except (OSError, AttributeError):  # pragma: no cover - no prctl
-            pass
+    hold the build's lock (lock.py): the next build would wait for them too. Linux sends the
+    signal when the *thread* that forked ends, so a pool or Background is made and used in one
+    thread that outlives it (the build's)."""
+    prctl = prctl or _prctl()
+    if prctl is not None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # it died before the line above
         os._exit(1)
+
+
+def ends_with_this_process() -> Callable[[], None]:
+    """For ``subprocess.Popen(preexec_fn=…)``: the program started (Pagefind) is killed when the
+    build that started it dies, instead of writing on into a staging folder the next build is
+    free to remove."""
+    parent, prctl = os.getpid(), _prctl()  # looked up before the fork: the child only calls it
+    return lambda: _die_with(parent, prctl)
+
+
+def _prctl():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # pragma: no cover - no prctl
+        return None
 
 
 PR_SET_PDEATHSIG = 1

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 from urllib.parse import quote
 
-from . import offline
+from . import offline, parallel
 from .diagnostics import Diagnostic, InputError
 
 # Why records of single characters: Pagefind 1.5.2 segments the index with jieba (charabia) and the
@@ -330,7 +330,8 @@ def _start(program: Path, records_dir: Path, out: Path) -> tuple[subprocess.Pope
         run = subprocess.Popen(  # noqa: S603 - the installed Pagefind program, arguments as a list
             [str(program), "--site", ".", "--output-path", str(out.resolve()), "--force-language", LANGUAGE,
              "--silent"], cwd=records_dir, env={k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")},
-            stdin=subprocess.DEVNULL, stdout=said, stderr=subprocess.STDOUT)
+            stdin=subprocess.DEVNULL, stdout=said, stderr=subprocess.STDOUT,
+            preexec_fn=parallel.ends_with_this_process())
     except OSError as exc:
         said.close()
         raise InputError(Diagnostic("pagefind", None, "error", f"无法运行 Pagefind：{exc}",

@@ -194,3 +194,32 @@ def test_workers_end_with_a_build_killed_mid_way():
     while not all(map(_gone, children)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert all(map(_gone, children)), [pid for pid in children if not _gone(pid)]
+
+
+def test_pagefind_ends_with_a_build_killed_mid_way(tmp_path):
+    """Pagefind is a program of its own (no fork of the build): killed, the build left it writing
+    into a staging folder the next build, no longer locked out, was free to remove."""
+    import signal
+    import subprocess
+    import sys
+
+    fake = tmp_path / "pagefind"
+    fake.write_text("#!/bin/sh\nexec sleep 60\n")
+    fake.chmod(0o755)
+    script = ("import sys\n"
+              "from pathlib import Path\n"
+              "from site_builder import search\n"
+              "run, _said = search._start(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[2]) / 'out')\n"
+              "print(run.pid, flush=True)\n"
+              "run.wait()\n")
+    proc = subprocess.Popen([sys.executable, "-c", script, str(fake), str(tmp_path)], stdout=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        program = int(proc.stdout.readline())
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    deadline = time.monotonic() + 10
+    while not _gone(program) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _gone(program)
