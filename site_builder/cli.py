@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import parallel, progress
+from . import lock, parallel, progress
 from .audit import PAGE_BUDGET, audit_site
 from .build import Paths, StrictFailure, build, check
 from .diagnostics import InputError, Report
@@ -34,11 +34,16 @@ def _print_edits(edits, stream=sys.stdout) -> None:
         print(f"编辑更正 {len(edits)} 处：", file=stream)
         for e in edits:
             print(f"  {e}", file=stream)
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 def _audit(site: Path, budget: int) -> int:
-    findings = audit_site(site, budget)
+    with lock.reading(site, _say):
+        findings = audit_site(site, budget)
+        pages = sum(1 for _ in site.rglob("*.html")) if site.is_dir() else 0
     for d in findings:
         print(d)
-    pages = sum(1 for _ in site.rglob("*.html")) if site.is_dir() else 0
     print(f"检查了 {pages} 个页面：{len(findings)} 个问题" if findings else f"检查了 {pages} 个页面：没有发现问题")
     return 1 if findings else 0
 
@@ -99,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1 if args.strict and report.count("error") else 0
         if args.command == "archive":
             from .archive import write
-            done = write(Path(args.site), Path(args.zipfile), args.site)
+            with lock.reading(Path(args.site), _say):
+                done = write(Path(args.site), Path(args.zipfile), args.site)
             print(f"已写出 {args.zipfile}：{done.files} 个文件，{done.size / 1024:.0f} KB；"
                   "解压后用浏览器打开其中的 index.html 即可离线浏览和搜索")
             return 0

@@ -33,26 +33,40 @@ def exclusive(out_dir: Path, cache_dir: Path | None = None,
     build holds a lock."""
     with ExitStack() as stack:
         out_dir.resolve().parent.mkdir(parents=True, exist_ok=True)
-        stack.enter_context(_held(lock_file(out_dir), display_path(out_dir), on_wait))
+        stack.enter_context(_held(lock_file(out_dir), display_path(out_dir), on_wait, fcntl and fcntl.LOCK_EX))
         if cache_dir is not None:
             cache_dir.mkdir(parents=True, exist_ok=True)
-            stack.enter_context(_held(cache_dir / "lock", display_path(cache_dir), on_wait))
+            stack.enter_context(_held(cache_dir / "lock", display_path(cache_dir), on_wait, fcntl and fcntl.LOCK_EX))
         yield
 
 
 @contextmanager
-def _held(path: Path, what: str, on_wait: Callable[[str], None] | None) -> Iterator[None]:
+def reading(site: Path, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the output folder's lock shared while a built site is read whole (``archive``,
+    ``check --site``): never while a build swaps it or serve replaces its index part by part;
+    readers do not wait for each other. Where no lock file can be made (a site on read-only
+    media), the site is read without one: no build can be writing there."""
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(_held(lock_file(site), display_path(site), on_wait, fcntl and fcntl.LOCK_SH))
+        except OSError:
+            pass
+        yield
+
+
+@contextmanager
+def _held(path: Path, what: str, on_wait: Callable[[str], None] | None, mode: int) -> Iterator[None]:
     if fcntl is None:
         yield
         return
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
         except BlockingIOError:
             if on_wait is not None:
                 on_wait(f"另一个构建正在使用 {what}，等它结束后继续……")
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            fcntl.flock(fd, mode)
         yield
     finally:
         os.close(fd)  # closing the last descriptor of it releases the lock

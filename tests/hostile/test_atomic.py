@@ -208,3 +208,34 @@ def test_builds_sharing_a_cache_wait_for_each_other(tmp_path):
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     assert (tmp_path / "b/index.html").is_file()
+
+
+@pytest.mark.parametrize("command", [["archive", "site.zip"], ["check", "--site", "output"]])
+def test_reading_a_site_whole_waits_for_a_build_writing_it(previous, command):
+    """archive and check --site read every file of output/: not while a build swaps it."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with lock.exclusive(previous / "output"):
+        proc = subprocess.Popen([sys.executable, "-m", "site_builder", *command], cwd=previous, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            said = proc.stderr.readline()
+            assert "另一个构建正在使用 output" in said, said
+            time.sleep(0.3)
+            assert proc.poll() is None
+        except BaseException:
+            proc.kill()
+            raise
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode in (0, 1), err  # check --site exits 1 on findings; waiting is what is tested
+
+
+def test_a_site_on_read_only_media_is_read_without_a_lock(tmp_path, monkeypatch):
+    """No lock file can be made beside an unpacked archive on read-only media: read it anyway."""
+    def refused(*args, **kwargs):
+        raise PermissionError(30, "Read-only file system")
+
+    monkeypatch.setattr(lock.os, "open", refused)
+    read = []
+    with lock.reading(tmp_path / "output"):
+        read.append(True)
+    assert read == [True]
