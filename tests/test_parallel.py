@@ -172,13 +172,15 @@ def test_workers_end_with_a_build_killed_mid_way():
     import subprocess
     import sys
 
+    # One write per line (a pipe write this small is never split): print writes the number and
+    # the line end apart when Python runs unbuffered, and two workers' lines then interleave.
     script = ("import os, time\n"
               "from site_builder import parallel\n"
               "def slow(item, shared):\n"
-              "    print(os.getpid(), flush=True)\n"
+              "    os.write(1, b'%d\\n' % os.getpid())\n"
               "    time.sleep(0.5 if item else 60)\n"
               "done = parallel.Background(lambda shared: time.sleep(60), None, 2)\n"
-              "print(done._process.pid, flush=True)\n"
+              "os.write(1, b'%d\\n' % done._process.pid)\n"
               "for _ in parallel.run(slow, list(range(8)), None, 2):\n"
               "    pass\n")
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
