@@ -191,7 +191,7 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
     if strict and report.count("error"):
         raise StrictFailure(report)
     # The page list reads no similar measures: they are found beside it, on the other core.
-    finding = parallel.Background(_find_similar, similar, jobs)
+    finding = parallel.Background(library.Similar.find, similar, jobs)
     # Forked, the search has its own copy of the words: at 3,000 plans, hundreds of megabytes of
     # them would otherwise stay through the page list, the build's peak of memory.
     measures = similar.measures
@@ -269,10 +269,6 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
     return Summary(len(lib.plans), len(lib.entries), len(pages), len(files), indexed, report,
                    time.perf_counter() - started, edits, () if site_map else (sitemap.NOTICE,),
                    tuple(progress.timings), files.kept, rendered, search_pending)
-
-
-def _find_similar(similar: library.Similar) -> list[list[tuple[int, float]]]:
-    return similar.find()
 
 
 RENDER_BATCH = 32

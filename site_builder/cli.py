@@ -34,12 +34,10 @@ def _print_edits(edits, stream=sys.stdout) -> None:
         print(f"编辑更正 {len(edits)} 处：", file=stream)
         for e in edits:
             print(f"  {e}", file=stream)
-def _say(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
 
 
 def _audit(site: Path, budget: int) -> int:
-    with lock.reading(site, _say):
+    with lock.reading(site, progress.terminal().say):
         findings = audit_site(site, budget)
         pages = sum(1 for _ in site.rglob("*.html")) if site.is_dir() else 0
     for d in findings:
@@ -104,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1 if args.strict and report.count("error") else 0
         if args.command == "archive":
             from .archive import write
-            with lock.reading(Path(args.site), _say):
+            with lock.reading(Path(args.site), progress.terminal().say):
                 done = write(Path(args.site), Path(args.zipfile), args.site)
             print(f"已写出 {args.zipfile}：{done.files} 个文件，{done.size / 1024:.0f} KB；"
                   "解压后用浏览器打开其中的 index.html 即可离线浏览和搜索")

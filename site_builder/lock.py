@@ -33,10 +33,10 @@ def exclusive(out_dir: Path, cache_dir: Path | None = None,
     build holds a lock."""
     with ExitStack() as stack:
         out_dir.resolve().parent.mkdir(parents=True, exist_ok=True)
-        stack.enter_context(_held(lock_file(out_dir), display_path(out_dir), on_wait, fcntl and fcntl.LOCK_EX))
+        stack.enter_context(_held(lock_file(out_dir), display_path(out_dir), on_wait))
         if cache_dir is not None:
             cache_dir.mkdir(parents=True, exist_ok=True)
-            stack.enter_context(_held(cache_dir / "lock", display_path(cache_dir), on_wait, fcntl and fcntl.LOCK_EX))
+            stack.enter_context(_held(cache_dir / "lock", display_path(cache_dir), on_wait))
         yield
 
 
@@ -48,17 +48,18 @@ def reading(site: Path, on_wait: Callable[[str], None] | None = None) -> Iterato
     media), the site is read without one: no build can be writing there."""
     with ExitStack() as stack:
         try:
-            stack.enter_context(_held(lock_file(site), display_path(site), on_wait, fcntl and fcntl.LOCK_SH))
+            stack.enter_context(_held(lock_file(site), display_path(site), on_wait, shared=True))
         except OSError:
             pass
         yield
 
 
 @contextmanager
-def _held(path: Path, what: str, on_wait: Callable[[str], None] | None, mode: int) -> Iterator[None]:
+def _held(path: Path, what: str, on_wait: Callable[[str], None] | None, shared: bool = False) -> Iterator[None]:
     if fcntl is None:
         yield
         return
+    mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
         try:

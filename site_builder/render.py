@@ -74,11 +74,15 @@ class Cards:
         return self._macros().entry_card(*args)
 
     def _facts(self, e) -> Markup:
-        html = self.facts.get(e.id)
+        return self._kept(self.facts, e.id, lambda: self._macros().entry_facts(e, self.lib, self._marked))
+
+    def _kept(self, store: dict, key, make) -> Markup:
+        """``store[key]``, made when missing; the store is emptied when it holds ``LIMIT``."""
+        html = store.get(key)
         if html is None:
-            if len(self.facts) >= self.LIMIT:
-                self.facts.clear()
-            html = self.facts[e.id] = self._macros().entry_facts(e, self.lib, self._marked)
+            if len(store) >= self.LIMIT:
+                store.clear()
+            html = store[key] = make()
         return html
 
     def _macros(self):
@@ -99,12 +103,8 @@ class Cards:
         marked, here = Markup('href="\x00'), Markup('href="') + "../" * path.count("/")
 
         def card(e, group_slug: str, level: int) -> Markup:
-            key = (e.id, group_slug, level)
-            html = self.kept.get(key)
-            if html is None:
-                if len(self.kept) >= self.LIMIT:
-                    self.kept.clear()
-                html = self.kept[key] = self.macro(e, self.lib, self._marked, group_slug, level, self._facts(e))
+            html = self._kept(self.kept, (e.id, group_slug, level),
+                              lambda: self.macro(e, self.lib, self._marked, group_slug, level, self._facts(e)))
             return html.replace(marked, here)
         return card
 

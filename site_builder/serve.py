@@ -62,7 +62,7 @@ def _index_later(paths: Paths, pending: threading.Event | None, cache_dir: Path 
     in place and is said in the terminal, never stopping the rebuild loop."""
     started = time.perf_counter()
     try:
-        indexed = index_later(paths, pending, cache_dir, parallel.cores(), lambda line: print(line, flush=True))
+        indexed = index_later(paths, pending, cache_dir, parallel.cores(), progress.terminal().say)
     except Exception as exc:  # a full disk must not stop the preview server either
         said = exc.diagnostic if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}"
         print(f"搜索索引更新失败，搜索结果可能是旧的：{said}", flush=True)
