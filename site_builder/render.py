@@ -50,8 +50,8 @@ class Cards:
     pages, and card macros were most of the time spent rendering them.
 
     A card links only into ``plans/``; from a page outside it that link is the way up to the site
-    root and down again, so a card is kept with a mark where the way up goes and the mark is
-    replaced per page. Pages inside ``plans/`` render their cards directly.
+    root and down again, so a card is kept with a mark where the way up goes and another where its
+    heading level goes, both replaced per page. Pages inside ``plans/`` render their cards directly.
 
     A measure's card differs from list to list only in its heading level and in the words that
     show it is for the list's group; what it says of the measure whatever the list (amounts,
@@ -60,14 +60,20 @@ class Cards:
 
     MARK = "\x00"
     """Where a card's links go up to the site root (``marked`` below spells it out in Markup)."""
-    LIMIT = 20_000
-    """Cards kept at most (lists go group by group, so recent cards are the ones seen again)."""
+    LEVEL = Markup("\x01")
+    """A kept card's heading level: inside ``<h…`` and ``</h…``, where escaped text cannot put it."""
+    LIMIT = 100_000
+    """Cards, and facts, kept at most. Pages come group by group and a group's cards serve only its
+    own pages, so cards are dropped when the group changes; its largest group at 3,000 plans had
+    42,570 measures. Facts serve every group, so they are kept longer."""
 
     def __init__(self, env: jinja2.Environment, lib: Library):
         self.env = env
         self.lib = lib
-        self.kept: dict[tuple[str, str, int], Markup] = {}
+        self.kept: dict[tuple[str, str], Markup] = {}
         self.facts: dict[str, Markup] = {}
+        self._group: str | None = None
+        """The group whose cards ``kept`` holds."""
         self._module = None
 
     def macro(self, *args) -> Markup:
@@ -75,6 +81,13 @@ class Cards:
 
     def _facts(self, e) -> Markup:
         return self._kept(self.facts, e.id, lambda: self._macros().entry_facts(e, self.lib, self._marked))
+
+    def _card(self, e, group_slug: str) -> Markup:
+        if group_slug != self._group:
+            self.kept.clear()
+            self._group = group_slug
+        return self._kept(self.kept, (e.id, group_slug),
+                          lambda: self.macro(e, self.lib, self._marked, group_slug, self.LEVEL, self._facts(e)))
 
     def _kept(self, store: dict, key, make) -> Markup:
         """``store[key]``, made when missing; the store is emptied when it holds ``LIMIT``."""
@@ -97,15 +110,17 @@ class Cards:
         return self.MARK + url_for(target)
 
     def for_page(self, path: str, url):
-        """``card(entry, group slug, heading level)`` for the page at ``path`` whose links ``url`` makes."""
+        """``card(entry, group slug, heading level)`` for the page at ``path`` whose links ``url``
+        makes; a level past 6 is 6."""
         if path.startswith("plans/"):
-            return lambda e, group_slug, level: self.macro(e, self.lib, url, group_slug, level)
+            return lambda e, group_slug, level: self.macro(e, self.lib, url, group_slug, min(level, 6))
         marked, here = Markup('href="\x00'), Markup('href="') + "../" * path.count("/")
+        opened, closed = Markup("<h") + self.LEVEL, Markup("</h") + self.LEVEL
 
         def card(e, group_slug: str, level: int) -> Markup:
-            html = self._kept(self.kept, (e.id, group_slug, level),
-                              lambda: self.macro(e, self.lib, self._marked, group_slug, level, self._facts(e)))
-            return html.replace(marked, here)
+            n = min(level, 6)
+            return self._card(e, group_slug).replace(marked, here).replace(opened, Markup(f"<h{n}")) \
+                .replace(closed, Markup(f"</h{n}"))
         return card
 
 

@@ -41,7 +41,8 @@ def test_css_minified_keeps_strings_and_drops_comments():
 
 def test_a_measures_facts_are_rendered_once_and_read_as_if_rendered_in_each_card(root):
     """Cards renders what a card says of a measure whatever the list (entry_facts) once per
-    measure; every list page must read exactly as when each card renders it itself."""
+    measure, and each card once per group with marks for its links and heading level; every list
+    page must read exactly as when each card is rendered for it alone."""
     from collections import Counter
 
     from site_builder import render, routes
@@ -54,8 +55,8 @@ def test_a_measures_facts_are_rendered_once_and_read_as_if_rendered_in_each_card
     env = render.environment(root / "templates")
 
     class Inline(render.Cards):
-        def _facts(self, e):
-            return None  # the card renders its facts itself
+        def for_page(self, path, url):  # every card made for this page, as pages in plans/ make theirs
+            return lambda e, group_slug, level: self.macro(e, self.lib, url, group_slug, min(level, 6))
 
     cards, made, shown = render.Cards(env, lib), Counter(), Counter()
     module = cards._macros()
