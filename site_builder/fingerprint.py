@@ -13,7 +13,7 @@ from .cache import code_digest
 from .lexicon import BenefitType, Department, Group
 from .library import Entry, Library, Policy, RegionNode
 from .model import Plan
-from .routes import Page
+from .routes import Page, RegionSlice
 
 PLAN_HEAD = tuple(f.name for f in fields(Plan) if f.name != "body")
 """What pages other than a plan's own read of it (its title, region, dates, status); so editing a
@@ -31,7 +31,7 @@ reading anything else must be covered here first (tests/test_incremental.py chec
 PROTOCOL = 5
 """Pickle protocol of the digests (any fixed one: digests are compared, never loaded)."""
 
-SHARED = frozenset({Plan, Entry, Group, Department, RegionNode, Policy, BenefitType})
+SHARED = frozenset({Plan, Entry, Group, Department, RegionNode, Policy, BenefitType, RegionSlice})
 """Frozen dataclasses seen on many pages: each is digested once, then stands for itself by digest.
 (Digesting every small one apart, each item and source span, took longer than pickling them.)
 A kind of help carries every word that finds it: pickled whole, the list of kinds on each of

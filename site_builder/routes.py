@@ -273,8 +273,8 @@ def _group_pages(lib: Library, lex: Lexicon, group: Group, places) -> tuple[list
         parts, owner = _split(sections, PAGE_LIMIT)
         if benefit is None:
             whole = owner
-        overview = [(r, d, n, [], RegionSlice(target, owner[r.key]) if r.key in owner else None)
-                    for r, d, n, _es in sections]
+        slices = _slices(target, owner)
+        overview = [(r, d, n, [], slices.get(r.key)) for r, d, n, _es in sections]
         out.append(Page(url_for(target), "group.html", title, {**context, "sections": overview, "overview": True}))
         for root, secs, number, of in parts:
             base = secs[0][1]
@@ -311,6 +311,20 @@ def _split(sections, limit: int):
                 owner[r.key] = r
             i += 1
     return parts, owner
+
+
+def _slices(parent, owner: dict[str, RegionNode]) -> dict[str, RegionSlice]:
+    """Region key → the part of ``parent``'s list that holds it (``_split``'s owners): one
+    RegionSlice per part, whichever of its regions links to it. (One per overview row made
+    700,000 of them at 3,000 plans, each digested again on every overview page.)"""
+    made: dict[str, RegionSlice] = {}
+    out = {}
+    for key, root in owner.items():
+        part = made.get(root.key)
+        if part is None:
+            part = made[root.key] = RegionSlice(parent, root)
+        out[key] = part
+    return out
 
 
 def _nth(number: int, of: int) -> str:
@@ -381,8 +395,8 @@ def _department_pages(lib: Library, lex: Lexicon, places) -> list[Page]:
         # Too long for one page: regions with counts here, each region's measures on its own page.
         sections = _by_region(lib, entries, places)
         parts, owner = _split(sections, PAGE_LIMIT)
-        overview = [(r, d, n, RegionSlice(dep, owner[r.key]) if r.key in owner else None)
-                    for r, d, n, _es in sections]
+        slices = _slices(dep, owner)
+        overview = [(r, d, n, slices.get(r.key)) for r, d, n, _es in sections]
         out.append(Page(url_for(dep), "department.html", f"{dep.name}负责的政策措施", {
             **context, **_roles(lib, leads[dep.name], (), places, None), "overview": overview,
             "lead_count": len(leads[dep.name]), "shared_count": len(entries) - len(leads[dep.name])}))
@@ -430,8 +444,9 @@ def _policy_pages(lib: Library, places) -> list[Page]:
         # plans on a page of its own, as group and department pages are cut.
         sections = _by_region(lib, plans, places, attrgetter("id"))
         parts, owner = _split(sections, LIST_LIMIT)
+        slices = _slices(policy, owner)
         out.append(Page(url_for(policy), "policy.html", title, {**context, "plans": (), "overview": [
-            (r, d, n, RegionSlice(policy, owner[r.key]) if r.key in owner else None) for r, d, n, _ps in sections]}))
+            (r, d, n, slices.get(r.key)) for r, d, n, _ps in sections]}))
         for root, secs, number, of in parts:
             out.append(Page(url_for(RegionSlice(policy, root, number)), "policy.html",
                             f"{title}（{root.full_name}{_nth(number, of)}）", {
@@ -510,7 +525,8 @@ def _compare_page(lib: Library, lex: Lexicon, tree, owners: dict[str, dict[str, 
     links = []
     for g, counts, _total in rows:
         owner = owners.get(g.slug)
-        links.append([(RegionSlice(g, owner[r.key]), f"r-{r.key}") if owner and r.key in owner
+        slices = _slices(g, owner or {})
+        links.append([(slices[r.key], f"r-{r.key}") if r.key in slices
                       else (g, "" if owner is not None else f"r-{r.key}") for r in columns])
     rows = [(g, [(n, *t) for n, t in zip(counts, targets)], total) for (g, counts, total), targets in zip(rows, links)]
     return Page(COMPARE, "compare.html", "各地面向不同人群的措施对比", {
