@@ -315,8 +315,20 @@ def test_measures_csv_matches_json(site, measures):
     assert len(csv_ids) == len(set(csv_ids)), "duplicate ids in measures.csv"
     assert len(rows) == len(measures), f"CSV has {len(rows)} rows, measures.json {len(measures)}"
     assert csv_ids == [m["id"] for m in measures]
+    from site_builder.opendata import CSV_COLUMNS
+    assert list(rows[0]) == CSV_COLUMNS
     for r, m in zip(rows, measures):
-        assert r["plan_id"] == m["plan_id"] and r["url"] == m["url"], r["id"]
+        assert r == {c: _csv_cell(m, c) for c in CSV_COLUMNS}, r["id"]
+
+
+def _csv_cell(record: dict, column: str) -> str:
+    """What the CSV says of a measures.json record: lists joined with 、, amounts by their text."""
+    value = record[column]
+    if column == "amounts":
+        value = [a["text"] for a in value]
+    if isinstance(value, list):
+        value = "、".join(value)
+    return "" if value is None else str(value)
 
 
 # --- consistency -------------------------------------------------------------------------------------
