@@ -13,7 +13,7 @@ from .cache import code_digest
 from .lexicon import BenefitType, Department, Group
 from .library import Entry, Library, Policy, RegionNode
 from .model import Plan
-from .routes import Page, RegionSlice
+from .routes import Page, RegionSlice, Shown
 
 PLAN_HEAD = tuple(f.name for f in fields(Plan) if f.name != "body")
 """What pages other than a plan's own read of it (its title, region, dates, status); so editing a
@@ -29,6 +29,11 @@ reading anything else must be covered here first (tests/test_incremental.py chec
 
 
 PROTOCOL = 5
+
+SHARED_LIST = 4
+"""A list or dict in a page's context longer than this is digested once per object: most are
+one object on many pages (every department; a group's kinds of help, ten rows on each of its
+pages, which made 365,160 rows to pickle on the group pages of 3,000 plans)."""
 """Pickle protocol of the digests (any fixed one: digests are compared, never loaded)."""
 
 SHARED = frozenset({Plan, Entry, Group, Department, RegionNode, Policy, BenefitType, RegionSlice})
@@ -94,7 +99,7 @@ class Fingerprints:
 
     def _value(self, value) -> bytes | object:
         # A list or dict shown on many pages (every department, every group) is digested once.
-        if isinstance(value, (dict, list, tuple, MappingProxyType)) and len(value) > 16:
+        if isinstance(value, (dict, list, tuple, MappingProxyType)) and len(value) > SHARED_LIST:
             known = self._shared.get(id(value))
             if known is None:
                 known = self._shared[id(value)] = self._digest(value)
@@ -131,6 +136,10 @@ def _ref(kind: str, digest: bytes) -> None:
     """Stands for a frozen dataclass (by its digest) in a pickle that is only digested (never called)."""
 
 
+def _members(digests: bytes) -> None:
+    """Stands for a ``Shown`` (by its members' digests, in order) in a pickle that is only digested."""
+
+
 def _pickler(sink: _Sink, prints: Fingerprints, root) -> pickle.Pickler:
     """A pickler whose bytes are a function of the values alone: ``SHARED`` objects inside ``root``
     go as references to their digests (looked up by type in C, so the other objects cost nothing
@@ -141,8 +150,14 @@ def _pickler(sink: _Sink, prints: Fingerprints, root) -> pickle.Pickler:
             return obj.__reduce_ex__(PROTOCOL)
         return _ref, (type(obj).__name__, prints.known(obj))
 
+    def shown(obj):
+        if all(type(x) in SHARED for x in obj):
+            return _members, (b"".join(map(prints.known, obj)),)
+        return tuple, (tuple(obj),)
+
     pickler = pickle.Pickler(sink, protocol=PROTOCOL)
     pickler.fast = True
-    pickler.dispatch_table = {**dict.fromkeys(SHARED, shared), MappingProxyType: lambda m: (dict, (list(m.items()),))}
+    pickler.dispatch_table = {**dict.fromkeys(SHARED, shared), Shown: shown,
+                              MappingProxyType: lambda m: (dict, (list(m.items()),))}
     return pickler
 
