@@ -29,12 +29,12 @@ reading anything else must be covered here first (tests/test_incremental.py chec
 
 
 PROTOCOL = 5
+"""Pickle protocol of the digests (any fixed one: digests are compared, never loaded)."""
 
 SHARED_LIST = 4
 """A list or dict in a page's context longer than this is digested once per object: most are
 one object on many pages (every department; a group's kinds of help, ten rows on each of its
 pages, which made 365,160 rows to pickle on the group pages of 3,000 plans)."""
-"""Pickle protocol of the digests (any fixed one: digests are compared, never loaded)."""
 
 SHARED = frozenset({Plan, Entry, Group, Department, RegionNode, Policy, BenefitType, RegionSlice})
 """Frozen dataclasses seen on many pages: each is digested once, then stands for itself by digest.
