@@ -119,8 +119,8 @@ class Cards:
 
         def card(e, group_slug: str, level: int) -> Markup:
             n = min(level, 6)
-            return self._card(e, group_slug).replace(marked, here).replace(opened, Markup(f"<h{n}")) \
-                .replace(closed, Markup(f"</h{n}"))
+            return self._card(e, group_slug).replace(marked, here).replace(opened, Markup("<h{}").format(n)) \
+                .replace(closed, Markup("</h{}").format(n))
         return card
 
 
