@@ -154,8 +154,8 @@ def collector_off() -> Iterator[None]:
     collection walked again. After each step they are frozen (``gc.freeze``), so later collections
     skip them; ``build`` and ``check`` unfreeze at the end. At 3,000 plans (one process): loading
     the cached parses 10.2 s with the collector, 2.9 s without; linking 2.4-3.2 s, 1.8-2.0 s;
-    the page list 8.8-9.6 s, 5.4 s. A 300-plan parse left 5,430 objects of cyclic garbage, which
-    the first collection after the step frees."""
+    the page list 8.8-9.6 s, 5.4 s. Cyclic garbage a step leaves (a 300-plan parse left 5,430
+    objects) is frozen with the rest and freed when the build unfreezes."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -209,8 +209,10 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
     try:
         with progress.step("页面列表"), collector_off():
             pages = routes.pages(lib, lex, config)
-        with progress.step("类似措施"), collector_off():
-            lib = library.with_related(lib, measures, finding.result())
+        with progress.step("类似措施"):
+            found = finding.result()  # with one job the search runs here, the collector on: its garbage is short-lived
+            with collector_off():
+                lib = library.with_related(lib, measures, found)
     except BaseException:
         finding.stop()
         raise

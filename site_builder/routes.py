@@ -314,7 +314,7 @@ def _split(sections, limit: int):
             i = j
         else:
             if es:  # its own plans' measures; with none, it gets no page (its sub-regions do)
-                chunks = [es[k:k + limit] for k in range(0, len(es), limit)]
+                chunks = [Shown(es[k:k + limit]) for k in range(0, len(es), limit)]
                 parts += [(r, [(r, d, len(c), c)], number, len(chunks)) for number, c in enumerate(chunks, 1)]
                 owner[r.key] = r
             i += 1
