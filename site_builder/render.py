@@ -64,8 +64,8 @@ class Cards:
     """A kept card's heading level: inside ``<h…`` and ``</h…``, where escaped text cannot put it."""
     LIMIT = 100_000
     """Cards, and facts, kept at most. Pages come group by group and a group's cards serve only its
-    own pages, so cards are dropped when the group changes; its largest group at 3,000 plans had
-    42,570 measures. Facts serve every group, so they are kept longer."""
+    own pages, so cards are dropped when the group changes (the largest group at 3,000 plans had
+    42,570 measures). Facts serve every group, so they are dropped only at this limit."""
 
     def __init__(self, env: jinja2.Environment, lib: Library):
         self.env = env
