@@ -134,28 +134,26 @@ def load(paths: Paths, report: Report, cache_dir: Path | None = None,
     config = config_mod.load(paths.content / "site.toml")
     lex = lexicon.load(paths.content)
     cache = ParseCache(cache_dir, lex)
-    with collector_off():
+    with frozen_after():
         plans, facts = parse_all(paths, lex, report, cache, progress, jobs)
-    gc.freeze()
     content = display_path(paths.content)
     corrections = editorial.load_corrections(paths.content, content, lex, report)
     plans, corrected = editorial.correct(plans, corrections, report)
     overrides = editorial.load_overrides(paths.content, content, lex, report)
-    with progress.step("关联"), collector_off():
+    with progress.step("关联"), frozen_after():
         lib, similar = library.link_apart(plans, lex, config.today_date(), report, overrides, facts)
-    gc.freeze()
     return config, lex, lib, similar, tuple(corrected) + lib.edits
 
 
 @contextmanager
-def collector_off() -> Iterator[None]:
-    """Python's cyclic garbage collector off while a step piles up long-lived objects: plans, then
-    the library, then the page list, millions of objects almost none in cycles, which each full
-    collection walked again. After each step they are frozen (``gc.freeze``), so later collections
-    skip them; ``build`` and ``check`` unfreeze at the end. At 3,000 plans (one process): loading
-    the cached parses 10.2 s with the collector, 2.9 s without; linking 2.4-3.2 s, 1.8-2.0 s;
-    the page list 8.8-9.6 s, 5.4 s. Cyclic garbage a step leaves (a 300-plan parse left 5,430
-    objects) is frozen with the rest and freed when the build unfreezes."""
+def frozen_after() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a step piles up long-lived objects (plans, then
+    the library, then the page list: millions of objects, almost none in cycles, which each full
+    collection walked again), and what the step made frozen (``gc.freeze``) when it ends, so later
+    collections skip it; ``build`` and ``check`` unfreeze at the end. At 3,000 plans (one
+    process): loading the cached parses 10.2 s with the collector, 2.9 s without; linking
+    2.4-3.2 s, 1.8-2.0 s; the page list 8.8-9.6 s, 5.4 s. Cyclic garbage a step leaves (a 300-plan
+    parse left 5,430 objects) is frozen with the rest and freed when the build unfreezes."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -163,6 +161,7 @@ def collector_off() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+    gc.freeze()
 
 
 def _unfreezing(step):
@@ -207,16 +206,15 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
     measures = similar.measures
     del similar
     try:
-        with progress.step("页面列表"), collector_off():
+        with progress.step("页面列表"), frozen_after():
             pages = routes.pages(lib, lex, config)
         with progress.step("类似措施"):
             found = finding.result()  # with one job the search runs here, the collector on: its garbage is short-lived
-            with collector_off():
+            with frozen_after():
                 lib = library.with_related(lib, measures, found)
     except BaseException:
         finding.stop()
         raise
-    gc.freeze()
     manifest = Manifest(cache_dir / "output.json" if cache_dir else None, paths.out)
     spare = cache_dir / "spare" if cache_dir else None
     files = Files(staging(paths.out, spare), paths.out, manifest, spare)
