@@ -62,6 +62,8 @@ class Cards:
     """Where a card's links go up to the site root (``marked`` below spells it out in Markup)."""
     LEVEL = Markup("\x01")
     """A kept card's heading level: inside ``<h…`` and ``</h…``, where escaped text cannot put it."""
+    DEEPEST = 6
+    """The deepest heading level HTML has: a card deeper in a list is an h6."""
     LIMIT = 100_000
     """Cards, and facts, kept at most. Pages come group by group and a group's cards serve only its
     own pages, so cards are dropped when the group changes (the largest group at 3,000 plans had
@@ -111,17 +113,21 @@ class Cards:
 
     def for_page(self, path: str, url):
         """``card(entry, group slug, heading level)`` for the page at ``path`` whose links ``url``
-        makes; a level past 6 is 6."""
+        makes; a level past ``DEEPEST`` is ``DEEPEST``."""
         if path.startswith("plans/"):
-            return lambda e, group_slug, level: self.macro(e, self.lib, url, group_slug, min(level, 6))
+            return self.direct(url)
         marked, here = Markup('href="\x00'), Markup('href="') + "../" * path.count("/")
         opened, closed = Markup("<h") + self.LEVEL, Markup("</h") + self.LEVEL
 
         def card(e, group_slug: str, level: int) -> Markup:
-            n = min(level, 6)
+            n = min(level, self.DEEPEST)
             return self._card(e, group_slug).replace(marked, here).replace(opened, Markup("<h{}").format(n)) \
                 .replace(closed, Markup("</h{}").format(n))
         return card
+
+    def direct(self, url):
+        """``card(entry, group slug, heading level)`` rendered for one page alone, none kept."""
+        return lambda e, group_slug, level: self.macro(e, self.lib, url, group_slug, min(level, self.DEEPEST))
 
 
 def template_error(exc: jinja2.TemplateError, templates: Path, page: Page) -> Diagnostic:
