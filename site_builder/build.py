@@ -1,8 +1,11 @@
 """The pipeline, top to bottom: read → parse → link → routes → render → write → search index."""
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import functools
 import gc
+import hashlib
 import os
 import shutil
 import threading
@@ -15,7 +18,7 @@ from typing import Callable, Iterator
 import jinja2
 
 from . import config as config_mod
-from . import editorial, feeds, fingerprint, lexicon, library, lock, offline, opendata, render, routes, search, sitemap
+from . import editorial, feeds, fingerprint, lexicon, library, lock, offline, opendata, render, replay, routes, search, sitemap
 from .diagnostics import Diagnostic, InputError, Report, display_path
 from .model import Plan
 from .parse import parse_source
@@ -70,30 +73,57 @@ class Summary:
     """The previous search index went out with these pages: ``index_later`` makes this site's."""
 
 
-def parse_all(paths: Paths, lex: lexicon.Lexicon, report: Report, cache: ParseCache,
-              progress: Progress, jobs: int = 1) -> tuple[list[Plan], dict]:
-    """Every plan of every seed, and the facts of its items by ``library.facts_key``. A seed whose
-    parse is cached is not read again (its diagnostics are replayed, so a cached build reports
-    exactly what a cold one does); the others are parsed ``jobs`` at a time."""
+@dataclass(frozen=True)
+class Seed:
+    """A seed file found in the seeds folder, before it is parsed."""
+
+    path: Path
+    display: str
+    """Its path as diagnostics show it."""
+    digest: str | None
+    """Of its bytes (``seed_digest``); None when it is too big or cannot be read (``read_source``
+    reports which when it parses it)."""
+
+
+def survey(paths: Paths, report: Report) -> list[Seed]:
+    """Every seed file and the digest of its bytes: what the plans are parsed from, and how a build
+    knows whether any changed since the previous one."""
     sources = find_sources(paths.seeds, report, display_path)
     if not sources:
         report.add(display_path(paths.seeds), None, "warning", "没有找到方案文件（.txt .md .html）",
                    "把方案放进 seeds/ 文件夹")
+    return [Seed(path, display_path(path), seed_digest(_bytes_of(path))) for path in sources]
+
+
+def _bytes_of(path: Path) -> bytes | None:
+    try:
+        # Too big to read is read_source's to report; it is not read here either.
+        return path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
+    except OSError:
+        return None
+
+
+def seed_digest(data: bytes | None) -> str | None:
+    return hashlib.blake2b(data, digest_size=20).hexdigest() if data is not None else None
+
+
+def parse_all(seeds: list[Seed], lex: lexicon.Lexicon, report: Report, cache: ParseCache,
+              progress: Progress, jobs: int = 1) -> tuple[list[Plan], dict]:
+    """Every plan of every seed, and the facts of its items by ``library.facts_key``. A seed whose
+    parse is cached is not read again (its diagnostics are replayed, so a cached build reports
+    exactly what a cold one does); the others are parsed ``jobs`` at a time."""
     done: list[tuple | None] = []
     todo: list[tuple[int, Path, str, bytes | None, str | None]] = []
-    with progress.step("查找缓存"):  # every seed read and hashed, the cached parses loaded
-        for path in sources:
-            display = display_path(path)
-            try:
-                # Too big to read is read_source's to report; it is not read here either.
-                data = path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
-            except OSError:
-                data = None
-            key = cache.key(data, display) if data is not None else None
-            cached = cache.get(key) if key else None
+    with progress.step("查找缓存"):
+        for seed in seeds:
+            cached = cache.get(cache.key(seed.digest, seed.display)) if seed.digest else None
             done.append(cached)
             if cached is None:
-                todo.append((len(done) - 1, path, display, data, key))
+                # Read again, and keyed by what is parsed: the file may have changed since the survey.
+                data = _bytes_of(seed.path)
+                digest = seed_digest(data)
+                todo.append((len(done) - 1, seed.path, seed.display, data,
+                             cache.key(digest, seed.display) if digest else None))
     for (i, _, _, _, key), result in zip(todo, progress.over(
             "读取解析", parallel.run(_parse_seed, [(p, d, b) for _, p, d, b, _ in todo], (lex, Tagger(lex)), jobs, 4),
             len(todo))):
@@ -123,10 +153,12 @@ def _parse_seed(job: tuple[Path, str, bytes | None], shared: tuple[lexicon.Lexic
 
 
 def load(paths: Paths, report: Report, cache_dir: Path | None = None,
-         progress: Progress | None = None, jobs: int = 1) -> tuple[config_mod.Config, lexicon.Lexicon, library.Library,
+         progress: Progress | None = None, jobs: int = 1, seeds: list[Seed] | None = None,
+         today: dt.date | None = None) -> tuple[config_mod.Config, lexicon.Lexicon, library.Library,
                                                library.Similar, tuple[editorial.Edit, ...]]:
     """Settings, vocabularies and every plan linked into a Library without its similar measures
-    (and what finding them reads): what build and check share.
+    (and what finding them reads): what build and check share. ``seeds`` and ``today`` are the
+    build's when it already has them (``survey``, ``Config.today_date``).
 
     Editors' corrections and overrides win over what was parsed; the edits that took effect are
     returned for the summary."""
@@ -134,14 +166,16 @@ def load(paths: Paths, report: Report, cache_dir: Path | None = None,
     config = config_mod.load(paths.content / "site.toml")
     lex = lexicon.load(paths.content)
     cache = ParseCache(cache_dir, lex)
+    if seeds is None:
+        seeds = survey(paths, report)
     with frozen_after():
-        plans, facts = parse_all(paths, lex, report, cache, progress, jobs)
+        plans, facts = parse_all(seeds, lex, report, cache, progress, jobs)
     content = display_path(paths.content)
     corrections = editorial.load_corrections(paths.content, content, lex, report)
     plans, corrected = editorial.correct(plans, corrections, report)
     overrides = editorial.load_overrides(paths.content, content, lex, report)
     with progress.step("关联"), frozen_after():
-        lib, similar = library.link_apart(plans, lex, config.today_date(), report, overrides, facts)
+        lib, similar = library.link_apart(plans, lex, today or config.today_date(), report, overrides, facts)
     return config, lex, lib, similar, tuple(corrected) + lib.edits
 
 
@@ -196,7 +230,23 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
            progress: Progress, jobs: int, search_later: bool) -> Summary:
     started = time.perf_counter()  # once the lock is held: waiting for another build is not this one's time
     report = Report()
-    config, lex, lib, similar, edits = load(paths, report, cache_dir, progress, jobs)
+    today = config_mod.load(paths.content / "site.toml").today_date()
+    base = inputs = before = None
+    with progress.step("核对输入"):
+        seeds = survey(paths, report)
+        if cache_dir is not None:
+            base = fingerprint.base((paths.templates, paths.content), today, live_reload)
+            inputs = replay.inputs(base, ((s.display, s.digest) for s in seeds), report.items, index,
+                                   search.fingerprint(paths.templates) if index else None,
+                                   display_path(paths.content), display_path(paths.templates))
+            before = replay.previous(cache_dir, inputs, paths.out)
+    if before is not None:
+        if strict and before.report.count("error"):
+            raise StrictFailure(before.report)
+        return dataclasses.replace(before, seconds=time.perf_counter() - started, kept=before.files, rendered=0,
+                                   search_pending=False, timings=tuple(progress.timings))
+    replay.forget(cache_dir)
+    config, lex, lib, similar, edits = load(paths, report, cache_dir, progress, jobs, seeds, today)
     if strict and report.count("error"):
         raise StrictFailure(report)
     # The page list reads no similar measures: they are found beside it, on the other core.
@@ -222,8 +272,7 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
     try:
         env = render.environment(paths.templates)
         # Without a cache nothing is kept for the next build, so pages are not digested either.
-        prints = fingerprint.Fingerprints(lib, fingerprint.base((paths.templates, paths.content), lib.today, live_reload)) \
-            if cache_dir else None
+        prints = fingerprint.Fingerprints(lib, base) if base is not None else None
         state = _RenderState(env, paths.templates, pages, lib, config, live_reload, render.Cards(env, lib),
                              prints, files)
         # Open data, feeds and the other files need no page rendered: made alongside the pages.
@@ -276,9 +325,12 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
     with progress.step("写出"):
         write_site(files, paths.out, finish)
     manifest.save(files.written, page_prints)
-    return Summary(len(lib.plans), len(lib.entries), len(pages), len(files), indexed, report,
-                   time.perf_counter() - started, edits, () if site_map else (sitemap.NOTICE,),
-                   tuple(progress.timings), files.kept, rendered, search_pending)
+    summary = Summary(len(lib.plans), len(lib.entries), len(pages), len(files), indexed, report,
+                      time.perf_counter() - started, edits, () if site_map else (sitemap.NOTICE,),
+                      tuple(progress.timings), files.kept, rendered, search_pending)
+    if inputs is not None and not search_pending:
+        replay.remember(cache_dir, inputs, paths.out, files.written, summary)
+    return summary
 
 
 RENDER_BATCH = 32

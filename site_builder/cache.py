@@ -21,7 +21,7 @@ def code_digest() -> str:
     return code.hexdigest()
 
 
-def _ours(path: Path) -> bool:
+def owned_by_us(path: Path) -> bool:
     """Only files this user wrote and nobody else can change are unpickled."""
     st = path.stat()
     if hasattr(os, "getuid") and st.st_uid != os.getuid():
@@ -40,8 +40,9 @@ class ParseCache:
         self.used: set[str] = set()
         self.hits = 0
 
-    def key(self, data: bytes, display: str) -> str:
-        return hashlib.sha256(self.fingerprint.encode() + b"\0" + display.encode() + b"\0" + data).hexdigest()
+    def key(self, digest: str, display: str) -> str:
+        """Of a seed whose bytes have the digest ``digest`` (``build.seed_digest``), shown as ``display``."""
+        return hashlib.sha256(f"{self.fingerprint}\0{display}\0{digest}".encode()).hexdigest()
 
     def get(self, key: str) -> tuple[list[Plan], list[Diagnostic], list] | None:
         """The seed's plans, diagnostics and item facts (``library.analyse``), as ``put`` stored them."""
@@ -50,7 +51,7 @@ class ParseCache:
         self.used.add(key)
         try:
             path = self.folder / f"{key}.pickle"
-            if not _ours(path):
+            if not owned_by_us(path):
                 return None
             with path.open("rb") as fh:
                 found = pickle.load(fh)  # noqa: S301 - our own file, see the import

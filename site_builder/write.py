@@ -325,9 +325,10 @@ def write_site(files: Files, out_dir: Path, finish: Callable[[Path], Iterable[st
             target.write_bytes(data)
         files.prune()
         adopt = [name for name in (finish(tmp) or ()) if (out_dir / name).is_dir() and not (tmp / name).exists()]
-        if out_dir.exists():
+        if out_dir.exists() or (files.manifest is not None and files.manifest.path is not None):
             # What ``files`` already compared by digest is left alone; the rest (the search index,
-            # or every file when there is no manifest) is compared here.
+            # or every file when there is no manifest) is compared here. With no previous site,
+            # the next manifest still learns the search index's files.
             _keep_unchanged(out_dir, tmp, files.compared, files.manifest, files.written)
         for name in adopt:
             _carry_over(name, files)
@@ -464,6 +465,26 @@ def _keep_one(old: str, entry: os.DirEntry, rel: str, old_dir: Path, manifest: M
     if record is not None:
         record[rel] = (digest, *_identity(final))
     return 1 if same else 0
+
+
+def folder_identities(root: Path, files: Iterable[str]) -> dict[str, tuple | None]:
+    """``root`` and each folder under it holding one of ``files`` (paths relative to it) → its
+    modification time, inode and link count, or None when it is gone: what changes when an entry
+    is added to it, removed or renamed."""
+    folders = {""}
+    for path in files:
+        folder = path.rpartition("/")[0]
+        while folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    out = {}
+    for folder in sorted(folders):
+        try:
+            st = os.lstat(root / folder) if folder else os.lstat(root)
+            out[folder] = (st.st_mtime_ns, st.st_ino, st.st_nlink)
+        except OSError:
+            out[folder] = None
+    return out
 
 
 def _identity(st: os.stat_result) -> tuple[int, int, int]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import fingerprint, search
+from site_builder import fingerprint, replay, search
 from site_builder.build import LIVE_RELOAD, Paths, build, index_later
 from site_builder.serve import BuildState, handler_for
 
@@ -55,6 +55,73 @@ def test_a_cached_rebuild_writes_the_same_site_and_keeps_unchanged_files(tmp_pat
     same = [p for p in first if p in after and after[p] == first[p]]
     assert same and all((paths.out / p).stat().st_ino == inodes[p] for p in same)
     assert len(list((cache / "parse").glob("*.pickle"))) == len(list(paths.seeds.glob("*.txt")))
+
+
+def _identities(folder: Path) -> dict[str, tuple]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.rglob("*")}
+
+
+def test_a_build_whose_inputs_and_output_are_as_the_last_left_them_is_replayed_not_made(tmp_path):
+    paths = _seeds(tmp_path)
+    for folder in ("content", "templates"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    paths = Paths(paths.seeds, tmp_path / "content", paths.out, tmp_path / "templates")
+    cache = tmp_path / ".cache"
+    first = build(paths, cache_dir=cache)
+    site = _tree(paths.out)
+    assert any(p.startswith("pagefind/") for p in site)
+
+    made = [first]
+
+    def replayed(**options) -> bool:
+        """Build; True when the build only checked its inputs and said what the last build made said."""
+        s = build(paths, cache_dir=cache, **options)
+        if [name for name, _ in s.timings] != ["核对输入"]:
+            made.append(s)
+            return False
+        last = made[-1]
+        assert (s.rendered, s.kept, s.files, s.pages, s.plans, s.items, s.indexed, s.edits, s.notices) == (
+            0, last.files, last.files, last.pages, last.plans, last.items, last.indexed, last.edits, last.notices)
+        assert [str(d) for d in s.report.sorted()] == [str(d) for d in last.report.sorted()]
+        return True
+
+    before = _identities(paths.out)
+    assert replayed() and replayed()
+    assert _identities(paths.out) == before  # nothing in the output folder was touched
+
+    # The output changed by hand: made again, back to what the build writes.
+    home = paths.out / "index.html"
+    home.write_bytes(home.read_bytes().replace(b"<h1", b"<h1 data-edited", 1))
+    assert not replayed() and _tree(paths.out) == site and replayed()
+    (paths.out / "groups" / "stray.html").write_text("x", encoding="utf-8")
+    assert not replayed() and _tree(paths.out) == site and replayed()
+    (paths.out / "data" / "measures.csv").unlink()
+    assert not replayed() and _tree(paths.out) == site and replayed()
+    shard = next(p for p in sorted((paths.out / "pagefind").rglob("*")) if p.is_file() and "fragment" in p.parts)
+    shard.rename(shard.with_name("moved-" + shard.name))
+    assert not replayed()
+    shard.with_name("moved-" + shard.name).rename(shard)
+
+    # Any input changed: made again.
+    assert not replayed(index=False) and not (paths.out / "pagefind").exists() and replayed(index=False)
+    assert not replayed(live_reload=True) and (paths.out / LIVE_RELOAD).exists() and replayed(live_reload=True)
+    seed = sorted(paths.seeds.glob("*.txt"))[0]
+    text = seed.read_bytes()
+    seed.write_bytes(text + b"\n")
+    assert not replayed(index=False)
+    seed.write_bytes(text)
+    (paths.seeds / ".hidden.txt").write_text("x", encoding="utf-8")  # skipped, with a warning the build must give
+    s = build(paths, cache_dir=cache, index=False)
+    assert len(s.timings) > 1 and any(".hidden.txt" in str(d) for d in s.report.items)
+    (paths.seeds / ".hidden.txt").unlink()
+    assert not replayed(index=False) and replayed(index=False)
+    for changed in (paths.content / "site.toml", paths.templates / "base.html"):
+        changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        assert not replayed(index=False)
+    # Without a cache nothing is trusted, and the build after it knows its files are not the ones
+    # the cache's last build wrote.
+    build(paths, index=False)
+    assert not replayed(index=False)
 
 
 def test_live_reload_is_only_in_serve_builds_and_reports_build_state(tmp_path):
@@ -287,6 +354,7 @@ def test_a_carried_over_search_index_goes_back_when_the_swap_fails(tmp_path, mon
         raise OSError("disk went away")
 
     monkeypatch.setattr(write, "_exchange", broken)
+    replay.forget(cache)  # made, not replayed
     with pytest.raises(OSError):
         build(paths, cache_dir=cache)  # nothing changed: the index is carried over, then the swap fails
     assert {p: p.stat().st_ino for p in (paths.out / "pagefind").rglob("*") if p.is_file()} == index
@@ -400,6 +468,7 @@ def test_two_pages_at_one_path_never_touch_the_served_site(tmp_path, monkeypatch
 
     monkeypatch.setattr(routes, "pages", doubled)
     monkeypatch.setattr(build_mod, "RENDER_BATCH", 4)  # many batches in flight when it fails
+    replay.forget(cache)  # the code changed, which the cache cannot see: made, not replayed
     with pytest.raises(build_mod.InputError, match="两个页面要写到同一路径"):
         build(paths, index=False, cache_dir=cache, jobs=2)
     assert _tree(paths.out) == served
