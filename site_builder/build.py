@@ -154,18 +154,19 @@ def _parse_seed(job: tuple[Path, str, bytes | None], shared: tuple[lexicon.Lexic
 
 def load(paths: Paths, report: Report, cache_dir: Path | None = None,
          progress: Progress | None = None, jobs: int = 1, seeds: list[Seed] | None = None,
-         today: dt.date | None = None) -> tuple[config_mod.Config, lexicon.Lexicon, library.Library,
+         today: dt.date | None = None, parses: dict | None = None) -> tuple[config_mod.Config, lexicon.Lexicon, library.Library,
                                                library.Similar, tuple[editorial.Edit, ...]]:
     """Settings, vocabularies and every plan linked into a Library without its similar measures
     (and what finding them reads): what build and check share. ``seeds`` and ``today`` are the
-    build's when it already has them (``survey``, ``Config.today_date``).
+    build's when it already has them (``survey``, ``Config.today_date``); ``parses`` is the
+    parses a long-lived process keeps in memory (``ParseCache``).
 
     Editors' corrections and overrides win over what was parsed; the edits that took effect are
     returned for the summary."""
     progress = progress or Progress()
     config = config_mod.load(paths.content / "site.toml")
     lex = lexicon.load(paths.content)
-    cache = ParseCache(cache_dir, lex)
+    cache = ParseCache(cache_dir, lex, parses)
     if seeds is None:
         seeds = survey(paths, report)
     with frozen_after():
@@ -213,21 +214,23 @@ def _unfreezing(step):
 @_unfreezing
 def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: Path | None = None,
           live_reload: bool = False, progress: Progress | None = None, jobs: int = 1,
-          search_later: bool = False) -> Summary:
+          search_later: bool = False, parses: dict | None = None) -> Summary:
     """``cache_dir`` keeps parses of unchanged seeds between builds; ``live_reload`` (serve only)
     adds the script that reloads the open page after a rebuild; ``jobs`` processes parse and
     render (the site is byte-identical whatever the number); ``search_later`` (serve only) sends
     the pages out with the previous search index when the index has to be made again, for
-    ``index_later`` to replace: an author sees the page at once, its search a little later.
+    ``index_later`` to replace: an author sees the page at once, its search a little later;
+    ``parses`` (serve) is a dict kept between builds that holds the last build's parses, so the
+    next one need not load them from the cache folder again.
     Another build into the same output folder or with the same cache is waited for."""
     check_output_folder(paths.out)  # before the work, not after it
     progress = progress or Progress()
     with lock.exclusive(paths.out, cache_dir, progress.say):
-        return _build(paths, strict, index, cache_dir, live_reload, progress, jobs, search_later)
+        return _build(paths, strict, index, cache_dir, live_reload, progress, jobs, search_later, parses)
 
 
 def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live_reload: bool,
-           progress: Progress, jobs: int, search_later: bool) -> Summary:
+           progress: Progress, jobs: int, search_later: bool, parses: dict | None) -> Summary:
     started = time.perf_counter()  # once the lock is held: waiting for another build is not this one's time
     report = Report()
     today = config_mod.load(paths.content / "site.toml").today_date()
@@ -246,7 +249,7 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
         return dataclasses.replace(before, seconds=time.perf_counter() - started, kept=before.files, rendered=0,
                                    search_pending=False, timings=tuple(progress.timings))
     replay.forget(cache_dir)
-    config, lex, lib, similar, edits = load(paths, report, cache_dir, progress, jobs, seeds, today)
+    config, lex, lib, similar, edits = load(paths, report, cache_dir, progress, jobs, seeds, today, parses)
     if strict and report.count("error"):
         raise StrictFailure(report)
     # The page list reads no similar measures: they are found beside it, on the other core.

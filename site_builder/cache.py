@@ -32,13 +32,19 @@ def owned_by_us(path: Path) -> bool:
 class ParseCache:
     """One pickle per seed under ``folder``, keyed by a hash of the file's bytes, its display path,
     every source file of the package and the loaded vocabularies, so any change that could change
-    a parse misses the cache. Entries not used by a build are removed at its end."""
+    a parse misses the cache. Entries not used by a build are removed at its end.
 
-    def __init__(self, folder: Path | None, lex: Lexicon):
+    With ``memory`` (a dict a long-lived process such as ``serve`` keeps between builds), the
+    parses of a build are also kept there, by the same keys, and the next build takes them from it
+    instead of loading the files again (3,000 plans: 3-4 s of each rebuild). Only with a folder:
+    a build without one trusts nothing from before."""
+
+    def __init__(self, folder: Path | None, lex: Lexicon, memory: dict | None = None):
         self.folder = folder / "parse" if folder else None
         self.fingerprint = hashlib.sha256(code_digest().encode() + repr(lex).encode("utf-8")).hexdigest()
         self.used: set[str] = set()
         self.hits = 0
+        self.memory = memory if self.folder is not None else None
 
     def key(self, digest: str, display: str) -> str:
         """Of a seed whose bytes have the digest ``digest`` (``build.seed_digest``), shown as ``display``."""
@@ -49,6 +55,9 @@ class ParseCache:
         if self.folder is None:
             return None
         self.used.add(key)
+        if self.memory is not None and key in self.memory:
+            self.hits += 1
+            return self.memory[key]
         try:
             path = self.folder / f"{key}.pickle"
             if not owned_by_us(path):
@@ -59,12 +68,16 @@ class ParseCache:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             return None
         self.hits += 1
+        if self.memory is not None:
+            self.memory[key] = found
         return found
 
     def put(self, key: str, plans: list[Plan], diagnostics: list[Diagnostic], facts: list) -> None:
         if self.folder is None:
             return
         self.used.add(key)
+        if self.memory is not None:
+            self.memory[key] = (plans, diagnostics, facts)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             tmp = self.folder / f".{key}.tmp"
@@ -74,6 +87,9 @@ class ParseCache:
             pass  # a read-only checkout builds without a cache
 
     def prune(self) -> None:
+        if self.memory is not None:
+            for key in self.memory.keys() - self.used:
+                del self.memory[key]
         if self.folder is None or not self.folder.is_dir():
             return
         for f in self.folder.glob("*.pickle"):

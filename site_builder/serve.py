@@ -27,12 +27,14 @@ class BuildState:
     error: str = ""
 
 
-def rebuild(paths: Paths, state: BuildState, cache_dir: Path | None, pending: threading.Event | None = None) -> None:
+def rebuild(paths: Paths, state: BuildState, cache_dir: Path | None, pending: threading.Event | None = None,
+            parses: dict | None = None) -> None:
     """Build; once the pages are out, reload the open page; then make the search index if the
-    text changed (stopped when newer input is ``pending``: the next build makes it)."""
+    text changed (stopped when newer input is ``pending``: the next build makes it). ``parses``
+    keeps the parses in memory from one build to the next (``build``)."""
     try:
         s = build(paths, cache_dir=cache_dir, live_reload=True, progress=progress.terminal(), jobs=parallel.cores(),
-                  search_later=True)
+                  search_later=True, parses=parses)
     except InputError as exc:
         state.error = str(exc.diagnostic)
         print(f"生成失败，继续提供上一次的网站：{exc.diagnostic}", flush=True)
@@ -103,7 +105,8 @@ def serve(paths: Paths, host: str, port: int) -> int:
               file=sys.stderr, flush=True)
         return 2
     cache_dir = Path(".cache").resolve()
-    rebuild(paths, state, cache_dir)
+    parses: dict = {}
+    rebuild(paths, state, cache_dir, parses=parses)
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
@@ -128,7 +131,7 @@ def serve(paths: Paths, host: str, port: int) -> int:
             while pending.is_set():
                 pending.clear()
                 time.sleep(DEBOUNCE)
-            rebuild(paths, state, cache_dir, pending)
+            rebuild(paths, state, cache_dir, pending, parses)
 
     threading.Thread(target=loop, daemon=True).start()
     print(f"网站已在 http://{host}:{port}/ 提供（按 Ctrl+C 停止）", flush=True)

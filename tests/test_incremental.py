@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import re
 import shutil
 import threading
@@ -122,6 +123,35 @@ def test_a_build_whose_inputs_and_output_are_as_the_last_left_them_is_replayed_n
     # the cache's last build wrote.
     build(paths, index=False)
     assert not replayed(index=False)
+
+
+def test_parses_kept_in_memory_between_builds_are_used_instead_of_the_cache_files(tmp_path, monkeypatch):
+    from site_builder import build as build_mod, cache as cache_mod
+
+    paths = _seeds(tmp_path)
+    cache = tmp_path / ".cache"
+    seeds = sorted(paths.seeds.glob("*.txt"))
+    parsed = []
+    real = build_mod._parse_seed
+    monkeypatch.setattr(build_mod, "_parse_seed", lambda job, shared: parsed.append(job[1]) or real(job, shared))
+    kept: dict = {}
+    build(paths, index=False, cache_dir=cache, parses=kept)
+    assert len(kept) == len(parsed) == len(seeds)
+    # The cache files unreadable from now on: what is not in memory must be parsed again.
+    monkeypatch.setattr(cache_mod.pickle, "load", lambda fh: (_ for _ in ()).throw(pickle.UnpicklingError()))
+    _edit(seeds[0], "加强宣传解读。")
+    seeds[1].unlink()
+    parsed.clear()
+    made = build(paths, index=False, cache_dir=cache, parses=kept)
+    assert [Path(p).name for p in parsed] == [seeds[0].name]
+    assert len(kept) == len(seeds) - 1  # the removed seed's parse is dropped
+    site = _tree(paths.out)
+    # What the build made from memory is what one parsing every seed makes.
+    replay.forget(cache)
+    parsed.clear()
+    again = build(paths, index=False, cache_dir=cache)
+    assert len(parsed) == len(seeds) - 1 and _tree(paths.out) == site
+    assert [str(d) for d in again.report.sorted()] == [str(d) for d in made.report.sorted()]
 
 
 def test_live_reload_is_only_in_serve_builds_and_reports_build_state(tmp_path):
