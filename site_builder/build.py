@@ -83,6 +83,8 @@ class Seed:
     digest: str | None
     """Of its bytes (``seed_digest``); None when it is too big or cannot be read (``read_source``
     reports which when it parses it)."""
+    unread: str = ""
+    """Why it was not read (its size, or the error), which the report says: part of the inputs."""
 
 
 def survey(paths: Paths, report: Report) -> list[Seed]:
@@ -92,7 +94,11 @@ def survey(paths: Paths, report: Report) -> list[Seed]:
     if not sources:
         report.add(display_path(paths.seeds), None, "warning", "没有找到方案文件（.txt .md .html）",
                    "把方案放进 seeds/ 文件夹")
-    return [Seed(path, display_path(path), seed_digest(_bytes_of(path))) for path in sources]
+    out = []
+    for path in sources:
+        data = _bytes_of(path)
+        out.append(Seed(path, display_path(path), seed_digest(data), "" if data is not None else _why_unread(path)))
+    return out
 
 
 def _bytes_of(path: Path) -> bytes | None:
@@ -101,6 +107,13 @@ def _bytes_of(path: Path) -> bytes | None:
         return path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
     except OSError:
         return None
+
+
+def _why_unread(path: Path) -> str:
+    try:
+        return f"size {path.stat().st_size}, readable {os.access(path, os.R_OK)}"
+    except OSError as exc:
+        return f"error {exc.errno}"
 
 
 def seed_digest(data: bytes | None) -> str | None:
@@ -239,9 +252,7 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
         seeds = survey(paths, report)
         if cache_dir is not None:
             base = fingerprint.base((paths.templates, paths.content), today, live_reload)
-            inputs = replay.inputs(base, ((s.display, s.digest) for s in seeds), report.items, index,
-                                   search.fingerprint(paths.templates) if index else None,
-                                   display_path(paths.content), display_path(paths.templates))
+            inputs = _inputs(paths, base, seeds, report.items, index)
             before = replay.previous(cache_dir, inputs, paths.out)
     if before is not None:
         if strict and before.report.count("error"):
@@ -331,9 +342,23 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
     summary = Summary(len(lib.plans), len(lib.entries), len(pages), len(files), indexed, report,
                       time.perf_counter() - started, edits, () if site_map else (sitemap.NOTICE,),
                       tuple(progress.timings), files.kept, rendered, search_pending)
+    # Remembered only when the inputs are still what the build started from: a seed saved while
+    # it was parsed (then undone) would otherwise leave the site of bytes no longer there, replayed.
     if inputs is not None and not search_pending:
-        replay.remember(cache_dir, inputs, paths.out, files.written, summary)
+        found = Report()
+        again = survey(paths, found)
+        if _inputs(paths, fingerprint.base((paths.templates, paths.content), today, live_reload), again,
+                   found.items, index) == inputs:
+            replay.remember(cache_dir, inputs, paths.out, files.written, summary)
     return summary
+
+
+def _inputs(paths: Paths, base: str, seeds: list[Seed], found: list[Diagnostic], index: bool) -> str:
+    """What ``replay`` knows a build by: ``base`` (``fingerprint.base``), the seeds, what finding
+    them reported, whether it indexes (with what) and where its settings and templates are."""
+    return replay.inputs(base, ((s.display, s.digest or s.unread) for s in seeds), found, index,
+                         search.fingerprint(paths.templates) if index else None,
+                         display_path(paths.content), display_path(paths.templates))
 
 
 RENDER_BATCH = 32

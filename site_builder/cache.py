@@ -1,6 +1,7 @@
 """Parse cache: a seed whose bytes, the parser's code and the vocabularies are unchanged is not re-parsed."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle  # noqa: S403 - only our own cache files, written by this module, are ever loaded
@@ -13,11 +14,15 @@ from .model import Plan
 _CODE = Path(__file__).resolve().parent
 
 
+@functools.cache
 def code_digest() -> str:
-    """A digest of every source file of the package: what the program is."""
+    """A digest of every file of the package (its modules and what they read, such as the
+    live-reload script): what the program is. Taken once per process, so a long ``serve`` keeps
+    the digest of the code it runs when the files on disk change under it."""
     code = hashlib.sha256()
-    for py in sorted(_CODE.rglob("*.py")):
-        code.update(py.relative_to(_CODE).as_posix().encode() + b"\0" + py.read_bytes())
+    for f in sorted(_CODE.rglob("*")):
+        if f.is_file() and "__pycache__" not in f.relative_to(_CODE).parts:
+            code.update(f.relative_to(_CODE).as_posix().encode() + b"\0" + f.read_bytes())
     return code.hexdigest()
 
 

@@ -41,7 +41,10 @@ def inputs(base: str, seeds: Iterable[tuple[str, str | None]], found: Iterable[o
 def forget(cache_dir: Path | None) -> None:
     """Before a build changes the output: the record no longer describes it."""
     if cache_dir is not None:
-        (cache_dir / RECORD).unlink(missing_ok=True)
+        try:
+            (cache_dir / RECORD).unlink(missing_ok=True)
+        except OSError:
+            pass  # a read-only cache: the output this build swaps in no longer matches the record
 
 
 def remember(cache_dir: Path | None, digest: str, out_dir: Path, written: Iterable[str], summary: object) -> None:

@@ -329,7 +329,8 @@ def write_site(files: Files, out_dir: Path, finish: Callable[[Path], Iterable[st
             # What ``files`` already compared by digest is left alone; the rest (the search index,
             # or every file when there is no manifest) is compared here. With no previous site,
             # the next manifest still learns the search index's files.
-            _keep_unchanged(out_dir, tmp, files.compared, files.manifest, files.written)
+            _keep_unchanged(out_dir, tmp, files.compared if out_dir.exists() else set(files.written),
+                            files.manifest, files.written)
         for name in adopt:
             _carry_over(name, files)
             (out_dir / name).rename(tmp / name)

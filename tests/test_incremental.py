@@ -125,6 +125,34 @@ def test_a_build_whose_inputs_and_output_are_as_the_last_left_them_is_replayed_n
     assert not replayed(index=False)
 
 
+def test_a_seed_saved_while_the_build_reads_it_is_not_replayed_later(tmp_path, monkeypatch):
+    # Saved between the survey and the parse, then undone: the site holds the saved bytes, so the
+    # next build must not take the undone file for what that site was made from.
+    from site_builder import build as build_mod
+
+    paths = _seeds(tmp_path)
+    cache = tmp_path / ".cache"
+    build(paths, index=False, cache_dir=cache)
+    seed = sorted(paths.seeds.glob("*.txt"))[0]
+    before = seed.read_bytes()
+    real = build_mod.parse_all
+
+    def saved_meanwhile(*args, **kwargs):
+        _edit(seed, "临时加上的一句话。")
+        return real(*args, **kwargs)
+
+    _edit(seed, "加强宣传解读。")
+    edited = seed.read_bytes()
+    monkeypatch.setattr(build_mod, "parse_all", saved_meanwhile)
+    build(paths, index=False, cache_dir=cache)
+    monkeypatch.undo()
+    assert "临时加上的一句话" in (paths.out / "data" / "measures.json").read_text(encoding="utf-8")
+    seed.write_bytes(edited)
+    s = build(paths, index=False, cache_dir=cache)
+    assert len(s.timings) > 1 and "临时加上的一句话" not in (paths.out / "data" / "measures.json").read_text(encoding="utf-8")
+    assert before != edited
+
+
 def test_parses_kept_in_memory_between_builds_are_used_instead_of_the_cache_files(tmp_path, monkeypatch):
     from site_builder import build as build_mod, cache as cache_mod
 

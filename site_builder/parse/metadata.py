@@ -134,12 +134,14 @@ class _Gazetteer:
     """Keys of by_name of two or more characters (one-character names say nothing)."""
 
 
-_GAZ_CACHE: dict[int, _Gazetteer] = {}
+_GAZ_CACHE: dict[str, _Gazetteer] = {}
+"""The last gazetteer made, for the places it was made of (checked by identity: a new build's
+vocabularies replace it, so a long ``serve`` keeps one, not one per build)."""
 
 
 def _gazetteer(lex: Lexicon) -> _Gazetteer:
-    key = id(lex.places)
-    if key not in _GAZ_CACHE:
+    last = _GAZ_CACHE.get("last")
+    if last is None or last.places is not lex.places:
         by_name: dict[str, list[Place]] = {}
         short: dict[str, list[Place]] = {}
         for p in lex.places:
@@ -150,8 +152,8 @@ def _gazetteer(lex: Lexicon) -> _Gazetteer:
                     if name.endswith(suf) and len(name) - len(suf) >= 2:
                         short.setdefault(name[: -len(suf)], []).append(p)
                         break
-        _GAZ_CACHE[key] = _Gazetteer(lex.places, by_name, short, tuple(n for n in by_name if len(n) >= 2))
-    return _GAZ_CACHE[key]
+        _GAZ_CACHE["last"] = _Gazetteer(lex.places, by_name, short, tuple(n for n in by_name if len(n) >= 2))
+    return _GAZ_CACHE["last"]
 
 
 @dataclass(frozen=True)
