@@ -27,7 +27,7 @@ from .cache import ParseCache
 from .progress import Progress
 from .tagging import Tagger
 from .read import MAX_BYTES, find_sources, read_source
-from .write import (Files, Manifest, Placed, check_output_folder, discard, note_folder, replace_folder,
+from .write import (MANIFEST, Files, Manifest, Placed, check_output_folder, discard, note_folder, replace_folder,
                     staging, write_site)
 
 LIVE_RELOAD = "assets/live-reload.js"
@@ -249,10 +249,10 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
     today = config_mod.load(paths.content / "site.toml").today_date()
     base = inputs = before = None
     with progress.step("核对输入"):
-        seeds = survey(paths, report)
-        if cache_dir is not None:
-            base = fingerprint.base((paths.templates, paths.content), today, live_reload)
-            inputs = _inputs(paths, base, seeds, report.items, index)
+        if cache_dir is None:
+            seeds = survey(paths, report)
+        else:
+            seeds, base, inputs = _inputs(paths, report, today, live_reload, index)
             before = replay.previous(cache_dir, inputs, paths.out)
     if before is not None:
         if strict and before.report.count("error"):
@@ -279,7 +279,7 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
     except BaseException:
         finding.stop()
         raise
-    manifest = Manifest(cache_dir / "output.json" if cache_dir else None, paths.out)
+    manifest = Manifest(cache_dir / MANIFEST if cache_dir else None, paths.out)
     spare = cache_dir / "spare" if cache_dir else None
     files = Files(staging(paths.out, spare), paths.out, manifest, spare)
     others = done = None
@@ -344,21 +344,24 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
                       tuple(progress.timings), files.kept, rendered, search_pending)
     # Remembered only when the inputs are still what the build started from: a seed saved while
     # it was parsed (then undone) would otherwise leave the site of bytes no longer there, replayed.
-    if inputs is not None and not search_pending:
-        found = Report()
-        again = survey(paths, found)
-        if _inputs(paths, fingerprint.base((paths.templates, paths.content), today, live_reload), again,
-                   found.items, index) == inputs:
-            replay.remember(cache_dir, inputs, paths.out, files.written, summary)
+    if inputs is not None and not search_pending \
+            and _inputs(paths, Report(), today, live_reload, index)[2] == inputs:
+        replay.remember(cache_dir, inputs, paths.out, files.written, summary)
     return summary
 
 
-def _inputs(paths: Paths, base: str, seeds: list[Seed], found: list[Diagnostic], index: bool) -> str:
-    """What ``replay`` knows a build by: ``base`` (``fingerprint.base``), the seeds, what finding
-    them reported, whether it indexes (with what) and where its settings and templates are."""
-    return replay.inputs(base, ((s.display, s.digest or s.unread) for s in seeds), found, index,
-                         search.fingerprint(paths.templates) if index else None,
-                         display_path(paths.content), display_path(paths.templates))
+def _inputs(paths: Paths, report: Report, today: dt.date, live_reload: bool, index: bool) -> tuple[list[Seed], str, str]:
+    """The seeds as they are now (``survey``, which reports into ``report``), the base of every
+    page's digest (``fingerprint.base``), and what ``replay`` knows a build by: that base, the
+    seeds, what finding them reported, whether it indexes (with what) and where its settings and
+    templates are."""
+    start = len(report.items)
+    seeds = survey(paths, report)
+    base = fingerprint.base((paths.templates, paths.content), today, live_reload)
+    return seeds, base, replay.inputs(base, ((s.display, s.digest or s.unread) for s in seeds),
+                                      report.items[start:], index,
+                                      search.fingerprint(paths.templates) if index else None,
+                                      display_path(paths.content), display_path(paths.templates))
 
 
 RENDER_BATCH = 32
@@ -499,7 +502,7 @@ def _index_later(paths: Paths, cancel: threading.Event | None, cache_dir: Path |
         else:
             entry.unlink()
     if cache_dir is not None:
-        manifest = Manifest(cache_dir / "output.json", out)
+        manifest = Manifest(cache_dir / MANIFEST, out)
         if manifest.files:
             manifest.save(note_folder(manifest.files, out, [f"pagefind/{s.name}" for s in todo]), manifest.pages)
     return plan.pages

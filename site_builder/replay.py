@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .cache import owned_by_us
-from .write import Manifest, folder_identities
+from .write import MANIFEST, Manifest, folder_identities
 
 RECORD = "build.pickle"
 """In the build cache: what the last finished build was made from and what it reported."""
@@ -79,7 +79,7 @@ def previous(cache_dir: Path | None, digest: str, out_dir: Path) -> object | Non
     out = out_dir.resolve()
     if not isinstance(record, Record) or record.inputs != digest or record.out != str(out):
         return None
-    manifest = Manifest(cache_dir / "output.json", out)
+    manifest = Manifest(cache_dir / MANIFEST, out)
     if not manifest.files or any(manifest.intact(p, out) is None for p in manifest.files):
         return None
     if folder_identities(out, manifest.files) != record.folders:

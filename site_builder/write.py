@@ -232,6 +232,10 @@ class Files:
         return len(self._origin)
 
 
+MANIFEST = "output.json"
+"""The output manifest's file in the build cache."""
+
+
 class Manifest:
     """What the previous build wrote into an output folder: path → (digest, size, mtime_ns, inode),
     kept in the build cache beside the parse cache, with each page's fingerprint
@@ -325,11 +329,12 @@ def write_site(files: Files, out_dir: Path, finish: Callable[[Path], Iterable[st
             target.write_bytes(data)
         files.prune()
         adopt = [name for name in (finish(tmp) or ()) if (out_dir / name).is_dir() and not (tmp / name).exists()]
-        if out_dir.exists() or (files.manifest is not None and files.manifest.path is not None):
+        previous = out_dir.exists()
+        if previous or (files.manifest is not None and files.manifest.path is not None):
             # What ``files`` already compared by digest is left alone; the rest (the search index,
             # or every file when there is no manifest) is compared here. With no previous site,
             # the next manifest still learns the search index's files.
-            _keep_unchanged(out_dir, tmp, files.compared if out_dir.exists() else set(files.written),
+            _keep_unchanged(out_dir, tmp, files.compared if previous else set(files.written),
                             files.manifest, files.written)
         for name in adopt:
             _carry_over(name, files)
