@@ -3,7 +3,7 @@
 Run: .venv/bin/python bench/rebuild.py [--no-search] [--seeds DIR] [-j N]   (from the project root)
 Prints wall seconds for each build, all made in this one process as ``site-builder serve`` makes
 them (site_builder.build.build): jieba's dictionary, once loaded, stays loaded, and so do the
-parses (``parses``). The unchanged rebuild is replayed (site_builder/replay.py). A separate
+parses and what was linked and digested from them (``build.Kept``). The unchanged rebuild is replayed (site_builder/replay.py). A separate
 ``site-builder build`` after an edit loads it again (about a second more; bench/run.py --n 5
 --rebuild measures that case). The edit adds a sentence to the middle of the first plan, so its
 measures, their search records and the pages listing them change. After it, the same edit is
@@ -26,12 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from site_builder import parallel  # noqa: E402
-from site_builder.build import Paths, build, index_later  # noqa: E402
+from site_builder.build import Kept, Paths, build, index_later  # noqa: E402
 
 
-def timed(paths: Paths, cache: Path, index: bool, jobs: int, parses: dict, **kw) -> float:
+def timed(paths: Paths, cache: Path, index: bool, jobs: int, kept: Kept, **kw) -> float:
     start = time.perf_counter()
-    summary = build(paths, index=index, cache_dir=cache, jobs=jobs, parses=parses, **kw)
+    summary = build(paths, index=index, cache_dir=cache, jobs=jobs, kept=kept, **kw)
     took = time.perf_counter() - start
     print(f"  steps: {', '.join(f'{name} {seconds:.2f}' for name, seconds in summary.timings)}; "
           f"pages rendered {summary.rendered} of {summary.pages}", file=sys.stderr)
@@ -57,17 +57,17 @@ def main() -> int:
         shutil.copytree(args.seeds, work / "seeds")
         paths = Paths(work / "seeds", ROOT / "content", work / "output", ROOT / "templates")
         cache = work / ".cache"
-        parses: dict = {}  # kept in memory from one build to the next, as serve keeps them
-        cold = timed(paths, cache, index, args.j, parses)
-        same = timed(paths, cache, index, args.j, parses)
+        kept = Kept()  # from one build to the next, as serve keeps it
+        cold = timed(paths, cache, index, args.j, kept)
+        same = timed(paths, cache, index, args.j, kept)
         original = sorted((work / "seeds").glob("*.txt"))[0].read_text(encoding="utf-8")
         edit(work / "seeds", 1)
-        edited = timed(paths, cache, index, args.j, parses)
+        edited = timed(paths, cache, index, args.j, kept)
         pages_out = search_after = None
         if index:
             sorted((work / "seeds").glob("*.txt"))[0].write_text(original, encoding="utf-8")
             edit(work / "seeds", 2)
-            pages_out = timed(paths, cache, index, args.j, parses, search_later=True)
+            pages_out = timed(paths, cache, index, args.j, kept, search_later=True)
             start = time.perf_counter()
             index_later(paths, cache_dir=cache)
             search_after = time.perf_counter() - start

@@ -1,6 +1,7 @@
 """The pipeline, top to bottom: read → parse → link → routes → render → write → search index."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -11,7 +12,7 @@ import shutil
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -71,6 +72,23 @@ class Summary:
     """Pages rendered; the others' fingerprints were those of the previous build's pages."""
     search_pending: bool = False
     """The previous search index went out with these pages: ``index_later`` makes this site's."""
+
+
+@dataclass
+class Kept:
+    """What a long-lived process (serve) keeps in memory from one build to the next, so that
+    after an edit only what changed is worked out again. Each build leaves in it what it used
+    and nothing else, so it does not grow from edit to edit."""
+
+    parses: dict = field(default_factory=dict)
+    """The last build's parses, by parse-cache key (``ParseCache``)."""
+    entries: dict[tuple[str, int], library.Linked] = field(default_factory=dict)
+    """Each plan's entries as the last build linked them (``library.link_apart``)."""
+    digests: fingerprint.Memo = field(default_factory=fingerprint.Memo)
+    """The digests of the last build's plans and entries (``fingerprint.Fingerprints.warm``)."""
+    records: dict[str, tuple[str, opendata.Placed]] = field(default_factory=dict)
+    """Measures file → (its digest, where the last build put each entry's record in it): the
+    next build copies those of the same entries from it (``opendata.files``)."""
 
 
 @dataclass(frozen=True)
@@ -167,19 +185,19 @@ def _parse_seed(job: tuple[Path, str, bytes | None], shared: tuple[lexicon.Lexic
 
 def load(paths: Paths, report: Report, cache_dir: Path | None = None,
          progress: Progress | None = None, jobs: int = 1, seeds: list[Seed] | None = None,
-         today: dt.date | None = None, parses: dict | None = None) -> tuple[config_mod.Config, lexicon.Lexicon, library.Library,
+         today: dt.date | None = None, kept: Kept | None = None) -> tuple[config_mod.Config, lexicon.Lexicon, library.Library,
                                                library.Similar, tuple[editorial.Edit, ...]]:
     """Settings, vocabularies and every plan linked into a Library without its similar measures
     (and what finding them reads): what build and check share. ``seeds`` and ``today`` are the
-    build's when it already has them (``survey``, ``Config.today_date``); ``parses`` is the
-    parses a long-lived process keeps in memory (``ParseCache``).
+    build's when it already has them (``survey``, ``Config.today_date``); ``kept`` is what a
+    long-lived process keeps in memory between builds (``Kept``).
 
     Editors' corrections and overrides win over what was parsed; the edits that took effect are
     returned for the summary."""
     progress = progress or Progress()
     config = config_mod.load(paths.content / "site.toml")
     lex = lexicon.load(paths.content)
-    cache = ParseCache(cache_dir, lex, parses)
+    cache = ParseCache(cache_dir, lex, kept.parses if kept else None)
     if seeds is None:
         seeds = survey(paths, report)
     with frozen_after():
@@ -189,7 +207,8 @@ def load(paths: Paths, report: Report, cache_dir: Path | None = None,
     plans, corrected = editorial.correct(plans, corrections, report)
     overrides = editorial.load_overrides(paths.content, content, lex, report)
     with progress.step("关联"), frozen_after():
-        lib, similar = library.link_apart(plans, lex, today or config.today_date(), report, overrides, facts)
+        lib, similar = library.link_apart(plans, lex, today or config.today_date(), report, overrides, facts,
+                                          kept.entries if kept else None)
     return config, lex, lib, similar, tuple(corrected) + lib.edits
 
 
@@ -227,23 +246,22 @@ def _unfreezing(step):
 @_unfreezing
 def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: Path | None = None,
           live_reload: bool = False, progress: Progress | None = None, jobs: int = 1,
-          search_later: bool = False, parses: dict | None = None) -> Summary:
+          search_later: bool = False, kept: Kept | None = None) -> Summary:
     """``cache_dir`` keeps parses of unchanged seeds between builds; ``live_reload`` (serve only)
     adds the script that reloads the open page after a rebuild; ``jobs`` processes parse and
     render (the site is byte-identical whatever the number); ``search_later`` (serve only) sends
     the pages out with the previous search index when the index has to be made again, for
     ``index_later`` to replace: an author sees the page at once, its search a little later;
-    ``parses`` (serve) is a dict kept between builds that holds the last build's parses, so the
-    next one need not load them from the cache folder again.
+    ``kept`` (serve) is what the process keeps from one build for the next (``Kept``).
     Another build into the same output folder or with the same cache is waited for."""
     check_output_folder(paths.out)  # before the work, not after it
     progress = progress or Progress()
     with lock.exclusive(paths.out, cache_dir, progress.say):
-        return _build(paths, strict, index, cache_dir, live_reload, progress, jobs, search_later, parses)
+        return _build(paths, strict, index, cache_dir, live_reload, progress, jobs, search_later, kept)
 
 
 def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live_reload: bool,
-           progress: Progress, jobs: int, search_later: bool, parses: dict | None) -> Summary:
+           progress: Progress, jobs: int, search_later: bool, kept: Kept | None) -> Summary:
     started = time.perf_counter()  # once the lock is held: waiting for another build is not this one's time
     report = Report()
     today = config_mod.load(paths.content / "site.toml").today_date()
@@ -260,7 +278,7 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
         return dataclasses.replace(before, seconds=time.perf_counter() - started, kept=before.files, rendered=0,
                                    search_pending=False, timings=tuple(progress.timings))
     replay.forget(cache_dir)
-    config, lex, lib, similar, edits = load(paths, report, cache_dir, progress, jobs, seeds, today, parses)
+    config, lex, lib, similar, edits = load(paths, report, cache_dir, progress, jobs, seeds, today, kept)
     if strict and report.count("error"):
         raise StrictFailure(report)
     # The page list reads no similar measures: they are found beside it, on the other core.
@@ -286,12 +304,17 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
     try:
         env = render.environment(paths.templates)
         # Without a cache nothing is kept for the next build, so pages are not digested either.
-        prints = fingerprint.Fingerprints(lib, base) if base is not None else None
+        prints = fingerprint.Fingerprints(lib, base, kept.digests if kept else None) if base is not None else None
+        if prints is not None:
+            with progress.step("摘要"):
+                digests = prints.warm()
+            if kept is not None:
+                kept.digests = digests
         state = _RenderState(env, paths.templates, pages, lib, config, live_reload, render.Cards(env, lib),
                              prints, files)
         # Open data, feeds and the other files need no page rendered: made alongside the pages.
-        others = parallel.Background(_other_files, _Others(files.sibling(), paths, lib, lex, config, pages, live_reload),
-                                     jobs)
+        others = parallel.Background(_other_files, _Others(files.sibling(), paths, lib, lex, config, pages, live_reload,
+                                                           kept.records if kept else {}), jobs)
         batches = [range(i, min(i + RENDER_BATCH, len(pages))) for i in range(0, len(pages), RENDER_BATCH)]
         done = parallel.run(_render_batch, batches, state, jobs)
         page_prints: dict[str, str] = {}
@@ -304,9 +327,12 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
                 if digest:
                     page_prints[page.path] = digest
         with progress.step("其他文件"):
-            made, site_map = others.result()
+            made, site_map, records = others.result()
             for path, origin, put in made:
                 files.note(path, origin, put)
+            if kept is not None:
+                kept.records = {path: (files.written[path][0], {id(e): (e, *at) for e, at in zip(lib.entries, places)})
+                                for path, places in records.items() if path in files.written}
     except BaseException:
         # Workers still rendering would write into the staging folder after it is discarded.
         if done is not None:
@@ -426,12 +452,14 @@ class _Others:
     config: config_mod.Config
     pages: list[routes.Page]
     live_reload: bool
+    records: dict[str, tuple[str, opendata.Placed]]
+    """``Kept.records``: where the previous build put each measure's record in its open data."""
 
 
-def _other_files(job: _Others) -> tuple[list[tuple[str, str, Placed]], dict[str, bytes]]:
+def _other_files(job: _Others) -> tuple[list[tuple[str, str, Placed]], dict[str, bytes], dict[str, list]]:
     """Assets, open data, feeds, the offline search index and the sitemap, put in the staging
     folder: each file's path, origin and record for the build to ``note``, and the sitemap's files
-    (empty without a base_url)."""
+    (empty without a base_url), and where each measure's record went in the measures files."""
     files, paths, lib, lex, config, pages = job.files, job.paths, job.lib, job.lex, job.config, job.pages
     for asset in sorted((paths.templates / "static").rglob("*")):
         if asset.is_file():
@@ -442,15 +470,35 @@ def _other_files(job: _Others) -> tuple[list[tuple[str, str, Placed]], dict[str,
                       display_path(asset))
     if job.live_reload:
         files.add(LIVE_RELOAD, (Path(__file__).parent / "live_reload.js").read_bytes(), "serve")
-    for path, chunks in opendata.files(lib).items():
-        files.add_stream(path, chunks, "opendata")
+    places: dict[str, list] = {}
+    with contextlib.ExitStack() as stack:
+        for path, chunks in opendata.files(lib, _previous_records(files, job.records, stack), places).items():
+            files.add_stream(path, chunks, "opendata")
     for path, data in feeds.files(lib, lex, config).items():
         files.add(path, data, "feeds")
     files.add(offline.PATH, offline.index_script(pages, lib, lex), "offline search index")
     site_map = sitemap.files(pages, config)
     for path, data in site_map.items():
         files.add(path, data, "sitemap")
-    return files.placed_in(), site_map
+    return files.placed_in(), site_map, places
+
+
+def _previous_records(files: Files, records: dict[str, tuple[str, opendata.Placed]],
+                      stack: contextlib.ExitStack) -> dict[str, tuple[int, opendata.Placed]]:
+    """For each measures file the previous build of this process wrote and the output folder still
+    holds as it was written (the manifest says so): the file, open, and where its records are."""
+    out = {}
+    for path, (digest, placed) in records.items():
+        known = files.manifest.intact(path, files.previous) if files.manifest and files.previous else None
+        if known is None or known[0] != digest:
+            continue
+        try:
+            fd = os.open(files.previous / path, os.O_RDONLY)
+        except OSError:
+            continue
+        stack.callback(os.close, fd)
+        out[path] = (fd, placed)
+    return out
 
 
 def _kept_shards(plan: search.Layout, previous: Path, cache_dir: Path | None) -> set[str]:

@@ -72,11 +72,15 @@ class Fingerprints:
     pickled in hash order, which differs between processes: a page holding one may then be
     rendered again for nothing, never left stale."""
 
-    def __init__(self, lib: Library, base_digest: str):
+    def __init__(self, lib: Library, base_digest: str, memo: Memo | None = None):
         self.lib = lib
         self.base = base_digest
+        self.memo = memo
+        """The digests of a previous build's plans and entries, for the objects this one still has."""
         self._known: dict[int, bytes] = {}
         """id → digest of each ``SHARED`` object digested so far (all live as long as the pages)."""
+        self._whole: dict[int, bytes] = {}
+        """id → digest of each plan digested whole (for its own pages)."""
         self._shared: dict[int, bytes] = {}
 
     def of(self, page: Page) -> str | None:
@@ -85,7 +89,7 @@ class Fingerprints:
             plan = page.context.get("plan")
             own = isinstance(plan, Plan)
             # The page's own plan whole; any other plan (in a list, behind a measure) by its head.
-            context = sorted((k, ("plan", self._digest(v)) if own and k == "plan" else self._value(v))
+            context = sorted((k, ("plan", self.whole(v)) if own and k == "plan" else self._value(v))
                              for k, v in page.context.items())
             related = ()
             if own:
@@ -113,14 +117,67 @@ class Fingerprints:
         plan, its head: every field but the body."""
         digest = self._known.get(id(obj))
         if digest is None:
-            value = tuple(getattr(obj, f) for f in PLAN_HEAD) if type(obj) is Plan else obj
-            digest = self._known[id(obj)] = self._digest(value)
+            digest = self._kept(self.memo.known if self.memo else None, obj)
+            if digest is None:
+                digest = self._digest(tuple(getattr(obj, f) for f in PLAN_HEAD) if type(obj) is Plan else obj)
+            self._known[id(obj)] = digest
         return digest
+
+    def whole(self, plan: Plan) -> bytes:
+        """The digest of a plan with its body: what its own pages show."""
+        digest = self._whole.get(id(plan))
+        if digest is None:
+            digest = self._kept(self.memo.whole if self.memo else None, plan)
+            if digest is None:
+                digest = self._digest(plan)
+            self._whole[id(plan)] = digest
+        return digest
+
+    @staticmethod
+    def _kept(kept: dict[int, tuple[object, bytes]] | None, obj) -> bytes | None:
+        hit = kept.get(id(obj)) if kept is not None else None
+        # The memo holds each object it names, so an id there is never another object's.
+        return hit[1] if hit is not None and hit[0] is obj else None
+
+    def warm(self) -> Memo:
+        """Digest every plan (head and whole) and every entry now, before render workers are
+        forked, so each worker finds them made: not made again in every worker that shows them,
+        and not lost when it ends. At 3,000 plans (one process) rendering went from 90 to 76 s
+        for 6.5 s of this. Returns them as the memo for the next build of the same process,
+        which holds the same objects for every plan whose seed did not change
+        (``library.link_apart`` reuses their entries)."""
+        memo = Memo()
+        for plan in self.lib.plans:
+            memo.known[id(plan)] = (plan, self.known(plan))
+            memo.whole[id(plan)] = (plan, self.whole(plan))
+        before = self.memo.known if self.memo else {}
+        known, made = memo.known, self._known
+        for entry in self.lib.entries:
+            key = id(entry)
+            hit = before.get(key)
+            # Spelled out, not self.known: this loop runs over every measure of the site.
+            digest = hit[1] if hit is not None and hit[0] is entry else self.known(entry)
+            made[key] = digest
+            known[key] = (entry, digest)
+        return memo
 
     def _digest(self, value) -> bytes:
         sink = _Sink()
         _pickler(sink, self, value).dump(value)
         return sink.hash.digest()
+
+
+class Memo:
+    """Digests of plans and entries kept by a long-lived process (serve) from one build to the
+    next: an object it still has need not be digested again. Frozen dataclasses, digested from
+    their fields alone (never the build's base), so an object's digest stays its own. Holding
+    each object keeps its id from being reused by another."""
+
+    def __init__(self) -> None:
+        self.known: dict[int, tuple[object, bytes]] = {}
+        """id → (plan or entry, ``Fingerprints.known`` of it)."""
+        self.whole: dict[int, tuple[object, bytes]] = {}
+        """id → (plan, ``Fingerprints.whole`` of it)."""
 
 
 class _Sink:

@@ -68,6 +68,22 @@ def facts_key(plan: Plan) -> tuple[str, int]:
 
 
 @dataclass(frozen=True)
+class Linked:
+    """A plan's entries as one build linked them, for the next build of the same process."""
+
+    parsed: Plan
+    """The plan as parsed (and corrected)."""
+    plan: Plan
+    """The plan object they were made from: ``parsed``, or a copy with an id of its own."""
+    facts: tuple[Facts, ...]
+    """The facts object they were made from."""
+    cut: Cut
+    """How the plan is cut into pages (``paging.cut``)."""
+    entries: tuple[Entry, ...]
+    """Its entries before editors' overrides."""
+
+
+@dataclass(frozen=True)
 class Policy:
     """A document number that plans cite (国发〔2016〕56号): a parent policy with its own page."""
 
@@ -190,29 +206,46 @@ def with_related(lib: Library, measures: tuple[int, ...], found: list[list[tuple
 
 def link_apart(plans: list[Plan], lex: Lexicon, today: dt.date, report: Report,
                overrides: tuple[Override, ...] = (),
-               facts: Mapping[tuple[str, int], tuple[Facts, ...]] | None = None) -> tuple[Library, Similar]:
-    """The Library without similar measures, and what finding them reads: ``link`` in two parts."""
-    plans = _unique_ids(plans, report)
-    plans.sort(key=lambda p: (p.region.full_name, p.title, p.id))
+               facts: Mapping[tuple[str, int], tuple[Facts, ...]] | None = None,
+               reuse: dict[tuple[str, int], Linked] | None = None) -> tuple[Library, Similar]:
+    """The Library without similar measures, and what finding them reads: ``link`` in two parts.
+    ``reuse`` (a long-lived process's, kept between builds) holds each plan's entries as the
+    previous build made them: a plan that is the same object with the same facts gets the same
+    entry objects again, whose page digests are then known (``fingerprint.Memo``). It is left
+    holding this build's."""
+    uniques = _unique_ids(plans, report)
+    if reuse is not None:
+        # A plan given an id of its own is a new object each build: the last build's is taken again.
+        uniques = [_again(reuse.get(facts_key(o)), o, u) for o, u in zip(plans, uniques)]
+    parsed = {id(u): o for o, u in zip(plans, uniques)}
+    plans = sorted(uniques, key=lambda p: (p.region.full_name, p.title, p.id))
     facts = dict(facts or {})
     tagger = Tagger(lex)
     by_plan: dict[str, tuple[Entry, ...]] = {}
     words: dict[str, tuple[str, ...]] = {}
     cuts: dict[str, Cut] = {}
+    linked: dict[tuple[str, int], Linked] = {}
     for plan in plans:
         known = facts.get(facts_key(plan))
         if known is None:
             known = analyse(plan, tagger, lex)
-        cut = paging.cut(plan)
+        before = reuse.get(facts_key(plan)) if reuse is not None else None
+        if before is not None and before.plan is plan and before.facts is known:
+            cut, entries = before.cut, before.entries
+        else:
+            cut = paging.cut(plan)
+            entries = tuple(Entry(plan, item, path, f.tags, f.benefits, cut.page(item.anchor))
+                            for (item, path), f in zip(_walk(plan.body, ()), known, strict=True))
+        linked[facts_key(plan)] = Linked(parsed[id(plan)], plan, known, cut, entries)
         if cut.pages > 1:
             cuts[plan.id] = cut
-        entries = []
-        for (item, path), f in zip(_walk(plan.body, ()), known, strict=True):
-            e = Entry(plan, item, path, f.tags, f.benefits, cut.page(item.anchor))
-            entries.append(e)
+        for e, f in zip(entries, known):
             if f.words:
                 words[e.id] = f.words
-        by_plan[plan.id] = tuple(entries)
+        by_plan[plan.id] = entries
+    if reuse is not None:
+        reuse.clear()
+        reuse.update(linked)
     by_plan, edits = _override(by_plan, overrides, lex, report)
     entries = [e for plan in plans for e in by_plan[plan.id]]
     by_group: dict[str, list[Entry]] = {g.slug: [] for g in lex.groups}
@@ -287,6 +320,11 @@ def _walk(nodes, path):
             yield n, path
             if n.children:
                 yield from _walk(n.children, path + ((n.heading or n.label),))
+
+
+def _again(before: Linked | None, parsed: Plan, plan: Plan) -> Plan:
+    """``plan`` (``parsed`` with its id made unique), or the same plan as the last build made."""
+    return before.plan if before is not None and before.parsed is parsed and before.plan.id == plan.id else plan
 
 
 def _unique_ids(plans: list[Plan], report: Report) -> list[Plan]:

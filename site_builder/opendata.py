@@ -4,7 +4,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Iterable, Iterator
+import os
+from typing import Callable, Iterable, Iterator, Mapping
 
 from .library import Library
 from .routes import url_for
@@ -54,36 +55,126 @@ def measure_record(entry) -> dict:
     }
 
 
-def files(lib: Library) -> dict[str, Iterator[bytes]]:
+MEASURES_JSON = "data/measures.json"
+MEASURES_CSV = "data/measures.csv"
+
+
+def files(lib: Library, before: Mapping[str, tuple[int, Placed]] | None = None,
+          placed: dict[str, list[tuple[int, int]]] | None = None) -> dict[str, Iterator[bytes]]:
     """Path → the file's bytes in pieces, made as they are written: at national scale measures.json
     and measures.csv are hundreds of megabytes, and made whole (records, text, bytes) they were the
-    build's peak of memory."""
+    build's peak of memory.
+
+    ``before``: for a measures file, an open file descriptor of the one the previous build wrote and
+    where each measure's record is in it (``Placed``): a record of the same entry object is copied
+    from there, not made again (serve keeps the entries of unchanged plans from build to build).
+    ``placed`` is filled with where each record is in the measures files made now (offset, length,
+    in the order of ``lib.entries``), once they are read."""
+    before = before or {}
+    placed = {} if placed is None else placed
     return {
         "data/plans.json": _json_list(plan_record(lib, p) for p in lib.plans),
-        "data/measures.json": _json_list(measure_record(e) for e in lib.entries),
-        "data/measures.csv": _csv(lib.entries),
+        MEASURES_JSON: _spliced(lib.entries, _json_record, b"[", b"\n", b",\n", (b"]\n", b"\n]\n"),
+                                before.get(MEASURES_JSON), placed.setdefault(MEASURES_JSON, [])),
+        MEASURES_CSV: _spliced(lib.entries, _csv_maker(), _csv_head(), b"", b"", (b"", b""),
+                               before.get(MEASURES_CSV), placed.setdefault(MEASURES_CSV, [])),
     }
+
+
+Placed = dict[int, tuple[object, int, int]]
+"""id of an entry → (the entry, offset, length) of its record in a file (holding the entry keeps
+its id from being another's)."""
+
+
+def _json_record(entry) -> bytes:
+    return json.dumps(measure_record(entry), ensure_ascii=False).encode("utf-8")
+
+
+def _csv_maker() -> Callable[[object], bytes]:
+    """A function making an entry's CSV row, one writer for all rows."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+
+    def row(entry) -> bytes:
+        buf.seek(0)
+        buf.truncate()
+        writer.writerow(_csv_row(entry))
+        return buf.getvalue().encode("utf-8")
+    return row
+
+
+def _csv_head() -> bytes:
+    buf = io.StringIO()
+    # A BOM so spreadsheet programs on Chinese Windows open the CSV as UTF-8.
+    buf.write("\ufeff")
+    csv.writer(buf, lineterminator="\n").writerow(CSV_COLUMNS)
+    return buf.getvalue().encode("utf-8")
+
+
+def _spliced(entries, make: Callable[[object], bytes], head: bytes, first: bytes, between: bytes,
+             tails: tuple[bytes, bytes], before: tuple[int, Placed] | None,
+             placed: list[tuple[int, int]]) -> Iterator[bytes]:
+    """``head``, each entry's record after ``first`` or ``between``, and ``tails`` (without, with
+    records), a megabyte or so at a time; a record ``before`` places is read from its file, runs of
+    them one read each (an edit leaves almost all of the file where it was)."""
+    fd, old = before if before is not None else (-1, {})
+    out = bytearray(head)
+    pos = len(head)
+    run_from = run_to = -1  # old bytes not yet copied
+
+    def copy() -> Iterator[bytes]:
+        at = run_from
+        while at < run_to:
+            data = os.pread(fd, min(CHUNK, run_to - at), at)
+            if not data:
+                raise OSError(f"the previous file ended at {at}")
+            yield data
+            at += len(data)
+
+    for i, e in enumerate(entries):
+        sep = first if i == 0 else between
+        hit = old.get(id(e))
+        if hit is not None and hit[0] is e:
+            _e, off, n = hit
+            if run_to >= 0 and off == run_to + len(between):
+                run_to = off + n  # the separator between them is in the old file too
+            else:
+                if run_to >= 0:
+                    yield bytes(out)
+                    out.clear()
+                    yield from copy()
+                out += sep
+                run_from, run_to = off, off + n
+            pos += len(sep)
+            placed.append((pos, n))
+            pos += n
+            continue
+        if run_to >= 0:
+            yield bytes(out)
+            out.clear()
+            yield from copy()
+            run_from = run_to = -1
+        data = make(e)
+        out += sep
+        pos += len(sep)
+        placed.append((pos, len(data)))
+        out += data
+        pos += len(data)
+        if len(out) > CHUNK:
+            yield bytes(out)
+            out.clear()
+    if run_to >= 0:
+        yield bytes(out)
+        out.clear()
+        yield from copy()
+    out += tails[1] if entries else tails[0]
+    yield bytes(out)
 
 
 CSV_COLUMNS = ["id", "plan_id", "path", "number", "kind", "heading", "text", "lead_units", "units",
                "amounts", "groups", "url"]
 CHUNK = 1 << 20
 """About how many characters are gathered before they are handed on as bytes."""
-
-
-def _csv(entries: Iterable) -> Iterator[bytes]:
-    buf = io.StringIO()
-    # A BOM so spreadsheet programs on Chinese Windows open the CSV as UTF-8.
-    buf.write("\ufeff")
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
-    for e in entries:
-        w.writerow(_csv_row(e))
-        if buf.tell() > CHUNK:
-            yield buf.getvalue().encode("utf-8")
-            buf.seek(0)
-            buf.truncate()
-    yield buf.getvalue().encode("utf-8")
 
 
 def _csv_row(entry) -> list:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import parallel, progress
-from .build import Paths, StrictFailure, build, index_later
+from .build import Kept, Paths, StrictFailure, build, index_later
 from .diagnostics import InputError
 
 DEBOUNCE = 0.3
@@ -28,13 +28,13 @@ class BuildState:
 
 
 def rebuild(paths: Paths, state: BuildState, cache_dir: Path | None, pending: threading.Event | None = None,
-            parses: dict | None = None) -> None:
+            kept: Kept | None = None) -> None:
     """Build; once the pages are out, reload the open page; then make the search index if the
-    text changed (stopped when newer input is ``pending``: the next build makes it). ``parses``
-    keeps the parses in memory from one build to the next (``build``)."""
+    text changed (stopped when newer input is ``pending``: the next build makes it). ``kept``
+    is what the process keeps in memory from one build to the next (``build.Kept``)."""
     try:
         s = build(paths, cache_dir=cache_dir, live_reload=True, progress=progress.terminal(), jobs=parallel.cores(),
-                  search_later=True, parses=parses)
+                  search_later=True, kept=kept)
     except InputError as exc:
         state.error = str(exc.diagnostic)
         print(f"生成失败，继续提供上一次的网站：{exc.diagnostic}", flush=True)
@@ -105,8 +105,8 @@ def serve(paths: Paths, host: str, port: int) -> int:
               file=sys.stderr, flush=True)
         return 2
     cache_dir = Path(".cache").resolve()
-    parses: dict = {}
-    rebuild(paths, state, cache_dir, parses=parses)
+    kept = Kept()
+    rebuild(paths, state, cache_dir, kept=kept)
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
@@ -131,7 +131,7 @@ def serve(paths: Paths, host: str, port: int) -> int:
             while pending.is_set():
                 pending.clear()
                 time.sleep(DEBOUNCE)
-            rebuild(paths, state, cache_dir, pending, parses)
+            rebuild(paths, state, cache_dir, pending, kept)
 
     threading.Thread(target=loop, daemon=True).start()
     print(f"网站已在 http://{host}:{port}/ 提供（按 Ctrl+C 停止）", flush=True)

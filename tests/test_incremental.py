@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import re
 import shutil
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from site_builder import fingerprint, replay, search
-from site_builder.build import LIVE_RELOAD, Paths, build, index_later
+from site_builder.build import LIVE_RELOAD, Kept, Paths, build, index_later
 from site_builder.serve import BuildState, handler_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -162,17 +163,17 @@ def test_parses_kept_in_memory_between_builds_are_used_instead_of_the_cache_file
     parsed = []
     real = build_mod._parse_seed
     monkeypatch.setattr(build_mod, "_parse_seed", lambda job, shared: parsed.append(job[1]) or real(job, shared))
-    kept: dict = {}
-    build(paths, index=False, cache_dir=cache, parses=kept)
-    assert len(kept) == len(parsed) == len(seeds)
+    kept = Kept()
+    build(paths, index=False, cache_dir=cache, kept=kept)
+    assert len(kept.parses) == len(parsed) == len(seeds)
     # The cache files unreadable from now on: what is not in memory must be parsed again.
     monkeypatch.setattr(cache_mod.pickle, "load", lambda fh: (_ for _ in ()).throw(pickle.UnpicklingError()))
     _edit(seeds[0], "加强宣传解读。")
     seeds[1].unlink()
     parsed.clear()
-    made = build(paths, index=False, cache_dir=cache, parses=kept)
+    made = build(paths, index=False, cache_dir=cache, kept=kept)
     assert [Path(p).name for p in parsed] == [seeds[0].name]
-    assert len(kept) == len(seeds) - 1  # the removed seed's parse is dropped
+    assert len(kept.parses) == len(seeds) - 1  # the removed seed's parse is dropped
     site = _tree(paths.out)
     # What the build made from memory is what one parsing every seed makes.
     replay.forget(cache)
@@ -258,19 +259,24 @@ def _edits(seeds: Path, out: Path):
     return [("sentence", sentence), ("title", title), ("group word", group_word), ("removal", removal)]
 
 
-def test_a_rebuild_renders_only_changed_pages_and_writes_what_a_cold_build_writes(tmp_path):
+@pytest.mark.parametrize("serve", [False, True], ids=["new process", "serve"])
+def test_a_rebuild_renders_only_changed_pages_and_writes_what_a_cold_build_writes(tmp_path, serve):
+    # serve keeps its parses, their entries and their digests from one build to the next (Kept):
+    # what it makes from them after each edit must be what a cold build makes.
+    kept = Kept() if serve else None
     paths = _seeds(tmp_path)
     cache = tmp_path / ".cache"
-    cold = build(paths, index=False, cache_dir=cache)
+    cold = build(paths, index=False, cache_dir=cache, kept=kept)
     assert cold.rendered == cold.pages
     # The plans now come from the parse cache, as other objects: their pages are still known.
-    warm = build(paths, index=False, cache_dir=cache)
-    assert warm.rendered == 0
+    replay.forget(cache)
+    warm = build(paths, index=False, cache_dir=cache, kept=kept)
+    assert warm.rendered == 0 and len(warm.timings) > 1
     fresh = Paths(paths.seeds, paths.content, tmp_path / "fresh", paths.templates)
     for what, edit in _edits(paths.seeds, paths.out):
         before = _tree(paths.out)
         edit()
-        again = build(paths, index=False, cache_dir=cache)
+        again = build(paths, index=False, cache_dir=cache, kept=kept)
         build(fresh, index=False)  # no cache: every page rendered
         after = _tree(paths.out)
         assert after == _tree(fresh.out), what
@@ -547,3 +553,47 @@ def test_serve_on_a_taken_port_says_so_in_one_line_before_building(tmp_path, cap
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith(f"无法在 127.0.0.1:{port} 提供网站：") and "--port" in err[0], err
     assert not paths.out.exists()  # nothing was built
+
+
+@pytest.mark.parametrize("fmt", [(b"[", b"\n", b",\n", (b"]\n", b"\n]\n")), (b"head\n", b"", b"", (b"", b""))],
+                         ids=["json", "csv"])
+def test_open_data_records_copied_from_the_previous_file_make_what_making_them_all_makes(tmp_path, fmt):
+    from site_builder import opendata
+
+    class E:  # an entry: only its identity and its record matter here
+        def __init__(self, text):
+            self.text = text
+
+    def make(e):
+        return e.text.encode("utf-8")
+
+    def spliced(entries, before=None):
+        placed: list = []
+        data = b"".join(opendata._spliced(entries, make, *fmt, before, placed))
+        return data, placed
+
+    old = [E(f"记录{i}" * (i % 3 + 1)) for i in range(40)]
+    first, places = spliced(old)
+    path = tmp_path / "previous"
+    path.write_bytes(first)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        before = (fd, {id(e): (e, *at) for e, at in zip(old, places)})
+        changed = E("改过的记录")
+        cases = {
+            "same": old,
+            "one changed": old[:7] + [changed] + old[8:],
+            "first changed": [changed] + old[1:],
+            "moved and dropped": old[20:] + old[:3] + old[10:12],
+            "none": [],
+            "only new": [changed, E("新")],
+        }
+        for what, entries in cases.items():
+            data, placed = spliced(entries, before)
+            assert data == spliced(entries)[0], what
+            assert [data[o:o + n] for o, n in placed] == [make(e) for e in entries], what
+        made = []
+        b"".join(opendata._spliced(cases["one changed"], lambda e: made.append(e) or make(e), *fmt, before, []))
+        assert made == [changed]  # the others were copied, not made
+    finally:
+        os.close(fd)
