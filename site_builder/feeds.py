@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import uuid
-import xml.etree.ElementTree as ET
 
 from .config import Config
 from .lexicon import Group, Lexicon
@@ -52,35 +51,54 @@ def _id(target: str, config: Config) -> str:
 
 def _feed(path: str, title: str, plans, lib: Library, config: Config,
           focus: tuple[Group, dict[str, list]] | None) -> bytes:
-    """``focus``: a group's feed's group, with each plan's measures for it."""
-    ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed")
+    """``focus``: a group's feed's group, with each plan's measures for it. Written out as
+    ElementTree writes an indented tree (``ET.indent``, ``ET.tostring``; a test holds it to that),
+    but as text: building the trees of 21 feeds took 4 s at 3,000 plans."""
     group, mine_of = focus or (None, {})
     page = url_for(group) if group else "index.html"
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = title
-    ET.SubElement(feed, f"{{{ATOM}}}id").text = _id(path, config)
-    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=_href(path, path, config))
-    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=_href(path, page, config))
     ordered = sorted(plans, key=lambda p: (_when(p, lib), p.id), reverse=True)
     updated = max((_when(p, lib) for p in ordered), default=f"{lib.today.isoformat()}T00:00:00Z")
-    ET.SubElement(feed, f"{{{ATOM}}}updated").text = updated
-    author = ET.SubElement(feed, f"{{{ATOM}}}author")
-    ET.SubElement(author, f"{{{ATOM}}}name").text = config.organizer or config.title
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>\n',
+        f'<feed xmlns="{ATOM}">\n',
+        _element(1, "title", title),
+        _element(1, "id", _id(path, config)),
+        f'  <link rel="self" href="{_attr(_href(path, path, config))}" />\n',
+        f'  <link rel="alternate" type="text/html" href="{_attr(_href(path, page, config))}" />\n',
+        _element(1, "updated", updated),
+        f"  <author>\n{_element(2, 'name', config.organizer or config.title)}  </author>\n",
+    ]
     for plan in ordered:
-        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = plan.title
         target = url_for(plan)
-        ET.SubElement(entry, f"{{{ATOM}}}id").text = _id(target, config)
-        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=_href(path, target, config))
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _when(plan, lib)
         summary = f"{plan.region.full_name}" + (f" · {plan.issuer}" if plan.issuer else "") + f" · {lib.status(plan)}"
         if group:
             mine = mine_of[plan.id]
             heads = "；".join(e.item.label for e in mine[:5])
             summary += f"。面向{group.name}的措施 {len(mine)} 条：{heads}" + ("……" if len(mine) > 5 else "")
-        ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary
-    ET.indent(feed)
-    return ('<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n").encode("utf-8")
+        out.append(f"  <entry>\n{_element(2, 'title', plan.title)}{_element(2, 'id', _id(target, config))}"
+                   f'    <link rel="alternate" type="text/html" href="{_attr(_href(path, target, config))}" />\n'
+                   f"{_element(2, 'updated', _when(plan, lib))}{_element(2, 'summary', summary)}  </entry>\n")
+    out.append("</feed>\n")
+    return "".join(out).encode("utf-8")
+
+
+def _element(depth: int, name: str, text: str) -> str:
+    """A line holding an element with text (empty: ``<name />``, as ElementTree writes it)."""
+    pad = "  " * depth
+    return f"{pad}<{name}>{_text(text)}</{name}>\n" if text else f"{pad}<{name} />\n"
+
+
+def _text(value: str) -> str:
+    """Element text escaped as ElementTree escapes it."""
+    if "&" in value or "<" in value or ">" in value:
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value
+
+
+def _attr(value: str) -> str:
+    """An attribute value escaped as ElementTree escapes it."""
+    value = _text(value).replace('"', "&quot;")
+    return value.replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;")
 
 
 __all__ = ["files", "group_feed_path", "ALL_PLANS"]

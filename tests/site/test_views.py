@@ -379,3 +379,26 @@ def test_a_plan_too_long_for_one_page_is_cut_between_measures_and_every_link_fin
     data = search.read_offline_index(out)  # search results link to the page that holds the part
     for page, anchor, _title, _text in data["parts"]:
         assert f'id="{anchor}"' in (out / data["pages"][page][0]).read_text(encoding="utf-8")
+
+
+def test_atom_feeds_are_written_as_elementtree_writes_them(built_site):
+    """Feeds are written as text: each must be what ElementTree writes for the tree it holds."""
+    import xml.etree.ElementTree as ET
+
+    from site_builder import feeds
+    ET.register_namespace("", feeds.ATOM)
+    paths = sorted((built_site / "feeds").rglob("*.xml"))
+    assert len(paths) > 2
+    for path in paths:
+        data = path.read_text(encoding="utf-8")
+        root = ET.fromstring(data)
+        ET.indent(root)
+        assert data == '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n", path
+    # Text and attributes the seeds do not have.
+    for text in ['a&b<c>d"e\nf\tg\rh', "", "&amp;"]:
+        root = ET.Element("r")
+        ET.SubElement(root, "x").text = text
+        ET.SubElement(root, "y", href=text)
+        ET.indent(root)
+        assert ET.tostring(root, encoding="unicode") == \
+            f'<r>\n{feeds._element(1, "x", text)}  <y href="{feeds._attr(text)}" />\n</r>'
