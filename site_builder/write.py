@@ -118,10 +118,29 @@ class Files:
         known = self.manifest.files.get(path) if self.root is not None and self.manifest and self.previous else None
         if not known:
             return None
+        if self.updating:
+            # Most pages of a rebuild: the spare already holds the previous file (a link to it),
+            # so neither its folder nor the file is touched (54,000 pages at 3,000 plans).
+            kept = self._spare_has(path, known)
+            if kept is not None:
+                return kept
         target = self._target(path)
         if not self._link_previous(path, known[0], target):
             return None
         return self._placed(path, known[0], target, True)
+
+    def _spare_has(self, path: str, known: list) -> Placed | None:
+        """``place_previous`` when the spare's file at ``path`` is the previous build's file, which
+        the manifest vouches is intact in the previous site; else None."""
+        if self.manifest.intact(path, self.previous) is None:
+            return None
+        try:
+            st = os.lstat(os.path.join(self.root, path))
+        except OSError:
+            return None
+        if not stat.S_ISREG(st.st_mode) or st.st_ino != known[3]:
+            return None
+        return Placed((known[0], *_identity(st)), True, True)
 
     def note(self, path: str, origin: str, placed: Placed) -> None:
         """Take a file ``place`` or ``place_previous`` put in (here or in a worker) as the site's."""
