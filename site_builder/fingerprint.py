@@ -202,12 +202,20 @@ def _pickler(sink: _Sink, prints: Fingerprints, root) -> pickle.Pickler:
     go as references to their digests (looked up by type in C, so the other objects cost nothing
     extra), and without a memo, since with one the bytes depend on which equal values are one
     object (a plan parsed now shares strings with other plans, one from the parse cache does not)."""
+    # Looked up in C first: a list page's hundreds of measures were each a Python call here. An id
+    # found is a live SHARED object's (all live as long as the pages), so it is that object's.
+    made = prints._known.get
+
     def shared(obj):
         if obj is root:
             return obj.__reduce_ex__(PROTOCOL)
-        return _ref, (type(obj).__name__, prints.known(obj))
+        digest = made(id(obj))
+        return _ref, (type(obj).__name__, digest if digest is not None else prints.known(obj))
 
     def shown(obj):
+        digests = list(map(made, map(id, obj)))
+        if None not in digests:
+            return _members, (b"".join(digests),)
         if all(type(x) in SHARED for x in obj):
             return _members, (b"".join(map(prints.known, obj)),)
         return tuple, (tuple(obj),)
