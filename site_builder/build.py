@@ -307,7 +307,7 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
         prints = fingerprint.Fingerprints(lib, base, kept.digests if kept else None) if base is not None else None
         if prints is not None:
             with progress.step("摘要"):
-                digests = prints.warm()
+                digests = prints.warm(jobs)
             if kept is not None:
                 kept.digests = digests
         state = _RenderState(env, paths.templates, pages, lib, config, live_reload, render.Cards(env, lib),

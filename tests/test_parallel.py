@@ -31,6 +31,25 @@ def test_two_workers_write_the_same_site_as_one(tmp_path, monkeypatch):
     assert one.pages == two.pages > 100
 
 
+def test_page_digests_made_by_two_workers_are_those_one_makes(tmp_path, monkeypatch):
+    # Plans and measures are digested before rendering, spread over the workers in parts.
+    import json
+
+    from site_builder import fingerprint
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    monkeypatch.setattr(fingerprint, "WARM_CHUNK", 16)
+    seeds = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", seeds)
+    digests = []
+    for jobs in (1, 2):
+        cache = tmp_path / f"cache{jobs}"
+        build(Paths(seeds, ROOT / "content", tmp_path / f"out{jobs}", ROOT / "templates"), index=False, jobs=jobs,
+              cache_dir=cache)
+        digests.append(json.loads((cache / "output.json").read_text(encoding="utf-8"))["pages"])
+    assert digests[0] == digests[1] and len(digests[0]) > 100
+    assert _tree(tmp_path / "out1") == _tree(tmp_path / "out2")
+
+
 def _fail(item, shared):
     if item == 5:
         raise InputError(Diagnostic("seeds/x.txt", 12, "error", "坏了", "修好它"))
