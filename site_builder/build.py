@@ -28,8 +28,8 @@ from .cache import ParseCache
 from .progress import Progress
 from .tagging import Tagger
 from .read import MAX_BYTES, find_sources, read_source
-from .write import (MANIFEST, Files, Manifest, Placed, check_output_folder, discard, note_folder, replace_folder,
-                    staging, write_site)
+from .write import (MANIFEST, Files, Manifest, Placed, check_output_folder, discard, note_folder,
+                    file_identity, replace_folder, staging, write_site)
 
 LIVE_RELOAD = "assets/live-reload.js"
 """Written only by ``serve`` builds, so a published site never carries it."""
@@ -86,7 +86,7 @@ class Kept:
     """Each plan's entries as the last build linked them (``library.link_apart``)."""
     digests: fingerprint.Memo = field(default_factory=fingerprint.Memo)
     """The digests of the last build's plans and entries (``fingerprint.Fingerprints.warm``)."""
-    records: dict[str, tuple[str, opendata.Placed]] = field(default_factory=dict)
+    records: dict[str, tuple[str, opendata.RecordPlaces]] = field(default_factory=dict)
     """Measures file → (its digest, where the last build put each entry's record in it): the
     next build copies those of the same entries from it (``opendata.files``)."""
 
@@ -452,7 +452,7 @@ class _Others:
     config: config_mod.Config
     pages: list[routes.Page]
     live_reload: bool
-    records: dict[str, tuple[str, opendata.Placed]]
+    records: dict[str, tuple[str, opendata.RecordPlaces]]
     """``Kept.records``: where the previous build put each measure's record in its open data."""
 
 
@@ -472,8 +472,18 @@ def _other_files(job: _Others) -> tuple[list[tuple[str, str, Placed]], dict[str,
         files.add(LIVE_RELOAD, (Path(__file__).parent / "live_reload.js").read_bytes(), "serve")
     places: dict[str, list] = {}
     with contextlib.ExitStack() as stack:
-        for path, chunks in opendata.files(lib, _previous_records(files, job.records, stack), places).items():
-            files.add_stream(path, chunks, "opendata")
+        before = _previous_records(files, job.records, stack)
+        for path, chunks in opendata.files(lib, {p: b[:2] for p, b in before.items()}, places).items():
+            try:
+                files.add_stream(path, chunks, "opendata")
+                fresh = path not in before or file_identity(os.fstat(before[path][0])) == before[path][2]
+            except OSError:
+                fresh = path not in before  # reading the previous file failed: it changed under the build
+                if fresh:
+                    raise
+            if not fresh:  # someone wrote into output/ while its records were copied from it
+                raise InputError(Diagnostic(display_path(paths.out / path), None, "error",
+                                            "复制上次生成的开放数据时，该文件被改动或无法读取", "再生成一次"))
     for path, data in feeds.files(lib, lex, config).items():
         files.add(path, data, "feeds")
     files.add(offline.PATH, offline.index_script(pages, lib, lex), "offline search index")
@@ -483,10 +493,11 @@ def _other_files(job: _Others) -> tuple[list[tuple[str, str, Placed]], dict[str,
     return files.placed_in(), site_map, places
 
 
-def _previous_records(files: Files, records: dict[str, tuple[str, opendata.Placed]],
-                      stack: contextlib.ExitStack) -> dict[str, tuple[int, opendata.Placed]]:
+def _previous_records(files: Files, records: dict[str, tuple[str, opendata.RecordPlaces]],
+                      stack: contextlib.ExitStack) -> dict[str, tuple[int, opendata.RecordPlaces, tuple]]:
     """For each measures file the previous build of this process wrote and the output folder still
-    holds as it was written (the manifest says so): the file, open, and where its records are."""
+    holds as it was written (the manifest says so): the file, open, where its records are, and its
+    identity (size, mtime, inode), which must still be the same when they have been copied."""
     out = {}
     for path, (digest, placed) in records.items():
         known = files.manifest.intact(path, files.previous) if files.manifest and files.previous else None
@@ -497,7 +508,8 @@ def _previous_records(files: Files, records: dict[str, tuple[str, opendata.Place
         except OSError:
             continue
         stack.callback(os.close, fd)
-        out[path] = (fd, placed)
+        if file_identity(os.fstat(fd)) == tuple(known[1:]):  # not replaced since it was looked at
+            out[path] = (fd, placed, tuple(known[1:]))
     return out
 
 

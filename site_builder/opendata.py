@@ -59,14 +59,14 @@ MEASURES_JSON = "data/measures.json"
 MEASURES_CSV = "data/measures.csv"
 
 
-def files(lib: Library, before: Mapping[str, tuple[int, Placed]] | None = None,
+def files(lib: Library, before: Mapping[str, tuple[int, RecordPlaces]] | None = None,
           placed: dict[str, list[tuple[int, int]]] | None = None) -> dict[str, Iterator[bytes]]:
     """Path → the file's bytes in pieces, made as they are written: at national scale measures.json
     and measures.csv are hundreds of megabytes, and made whole (records, text, bytes) they were the
     build's peak of memory.
 
     ``before``: for a measures file, an open file descriptor of the one the previous build wrote and
-    where each measure's record is in it (``Placed``): a record of the same entry object is copied
+    where each measure's record is in it (``RecordPlaces``): a record of the same entry object is copied
     from there, not made again (serve keeps the entries of unchanged plans from build to build).
     ``placed`` is filled with where each record is in the measures files made now (offset, length,
     in the order of ``lib.entries``), once they are read."""
@@ -81,7 +81,7 @@ def files(lib: Library, before: Mapping[str, tuple[int, Placed]] | None = None,
     }
 
 
-Placed = dict[int, tuple[object, int, int]]
+RecordPlaces = dict[int, tuple[object, int, int]]
 """id of an entry → (the entry, offset, length) of its record in a file (holding the entry keeps
 its id from being another's)."""
 
@@ -112,7 +112,7 @@ def _csv_head() -> bytes:
 
 
 def _spliced(entries, make: Callable[[object], bytes], head: bytes, first: bytes, between: bytes,
-             tails: tuple[bytes, bytes], before: tuple[int, Placed] | None,
+             tails: tuple[bytes, bytes], before: tuple[int, RecordPlaces] | None,
              placed: list[tuple[int, int]]) -> Iterator[bytes]:
     """``head``, each entry's record after ``first`` or ``between``, and ``tails`` (without, with
     records), a megabyte or so at a time; a record ``before`` places is read from its file, runs of
@@ -174,7 +174,7 @@ def _spliced(entries, make: Callable[[object], bytes], head: bytes, first: bytes
 CSV_COLUMNS = ["id", "plan_id", "path", "number", "kind", "heading", "text", "lead_units", "units",
                "amounts", "groups", "url"]
 CHUNK = 1 << 20
-"""About how many characters are gathered before they are handed on as bytes."""
+"""About how many characters (bytes, for the measures files) are gathered before they are handed on."""
 
 
 def _csv_row(entry) -> list:

@@ -140,7 +140,7 @@ class Files:
             return None
         if not stat.S_ISREG(st.st_mode) or st.st_ino != known[3]:
             return None
-        return Placed((known[0], *_identity(st)), True, True)
+        return Placed((known[0], *file_identity(st)), True, True)
 
     def note(self, path: str, origin: str, placed: Placed) -> None:
         """Take a file ``place`` or ``place_previous`` put in (here or in a worker) as the site's."""
@@ -222,7 +222,7 @@ class Files:
         if self.manifest is None:
             return Placed(None, linked, False)
         st = target.stat()
-        return Placed((digest, *_identity(st)), linked,
+        return Placed((digest, *file_identity(st)), linked,
                       self.previous is not None and path in self.manifest.files)
 
     def _link_previous(self, path: str, digest: str, target: Path) -> bool:
@@ -286,7 +286,7 @@ class Manifest:
             st = os.lstat(out_dir / path)
         except OSError:
             return None
-        return known if _identity(st) == tuple(known[1:]) else None
+        return known if file_identity(st) == tuple(known[1:]) else None
 
     def save(self, written: dict[str, tuple], pages: dict[str, str] | None = None) -> None:
         """Record what is now in the output folder (after the swap) and the pages' fingerprints."""
@@ -420,7 +420,7 @@ def note_folder(known: dict[str, list], root: Path, names: Iterable[str]) -> dic
             for n in found:
                 path = os.path.join(folder, n)
                 st = os.lstat(path)
-                files[f"{rel}/{n}"] = (digest_file(path), *_identity(st))
+                files[f"{rel}/{n}"] = (digest_file(path), *file_identity(st))
     return files
 
 
@@ -488,7 +488,7 @@ def _keep_one(old: str, entry: os.DirEntry, rel: str, old_dir: Path, manifest: M
         os.replace(link, entry.path)
         final = before
     if record is not None:
-        record[rel] = (digest, *_identity(final))
+        record[rel] = (digest, *file_identity(final))
     return 1 if same else 0
 
 
@@ -512,7 +512,7 @@ def folder_identities(root: Path, files: Iterable[str]) -> dict[str, tuple | Non
     return out
 
 
-def _identity(st: os.stat_result) -> tuple[int, int, int]:
+def file_identity(st: os.stat_result) -> tuple[int, int, int]:
     """What tells a file the manifest recorded from any other put at its path since: size,
     modification time and inode (a manifest entry is the digest followed by these)."""
     return st.st_size, st.st_mtime_ns, st.st_ino

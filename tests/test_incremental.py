@@ -597,3 +597,30 @@ def test_open_data_records_copied_from_the_previous_file_make_what_making_them_a
         assert made == [changed]  # the others were copied, not made
     finally:
         os.close(fd)
+
+
+def test_open_data_copied_from_a_file_changed_during_the_build_is_an_error_not_a_site(tmp_path, monkeypatch):
+    from site_builder import build as build_mod, opendata
+    from site_builder.diagnostics import InputError
+
+    kept = Kept()
+    paths = _seeds(tmp_path)
+    cache = tmp_path / ".cache"
+    build(paths, index=False, cache_dir=cache, kept=kept)
+    _edit(sorted(paths.seeds.glob("*.txt"))[0], "加强宣传解读。")
+    served = paths.out / opendata.MEASURES_JSON
+    real = opendata.files
+
+    def files_then_edit(lib, before=None, placed=None):
+        made = real(lib, before, placed)
+        with served.open("r+b") as fh:  # in place: same inode, other bytes
+            fh.write(b"[{}")
+        return made
+    monkeypatch.setattr(build_mod.opendata, "files", files_then_edit)
+    with pytest.raises(InputError, match="被改动"):
+        build(paths, index=False, cache_dir=cache, kept=kept)
+    monkeypatch.setattr(build_mod.opendata, "files", real)
+    build(paths, index=False, cache_dir=cache, kept=kept)
+    fresh = Paths(paths.seeds, paths.content, tmp_path / "fresh", paths.templates)
+    build(fresh, index=False)
+    assert _tree(paths.out) == _tree(fresh.out)
