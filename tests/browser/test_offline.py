@@ -51,6 +51,9 @@ def test_links_from_home_to_a_group_to_a_plan_anchor_work_from_disk(unzipped, ph
     home = (unzipped / "index.html").as_uri()
     phone.goto(home)
     phone.click(".tile")
+    # The click returns once navigation starts: on a busy machine the group page was not loaded yet.
+    phone.wait_for_url("**/groups/**")
+    phone.wait_for_load_state("load")
     group_url = phone.url
     assert group_url.startswith("file://") and "/groups/" in group_url and group_url.endswith("/index.html"), group_url
     assert phone.locator("h1").count() == 1, f"{group_url} did not open as a page"
