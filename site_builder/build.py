@@ -28,8 +28,8 @@ from .cache import ParseCache
 from .progress import Progress
 from .tagging import Tagger
 from .read import MAX_BYTES, find_sources, read_source
-from .write import (MANIFEST, Files, Manifest, Placed, check_output_folder, discard, note_folder,
-                    file_identity, replace_folder, staging, write_site)
+from .write import (MANIFEST, Files, Manifest, Placed, check_output_folder, digest_file, discard, file_identity,
+                    note_folder, replace_folder, staging, write_site)
 
 LIVE_RELOAD = "assets/live-reload.js"
 """Written only by ``serve`` builds, so a published site never carries it."""
@@ -72,6 +72,9 @@ class Summary:
     """Pages rendered; the others' fingerprints were those of the previous build's pages."""
     search_pending: bool = False
     """The previous search index went out with these pages: ``index_later`` makes this site's."""
+    inputs: str | None = None
+    """What ``replay`` knows the build by, when its search index was left for ``index_later`` and
+    its inputs were still the same at its end: the finished site is recorded once the index is made."""
 
 
 @dataclass
@@ -365,13 +368,15 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
     with progress.step("写出"):
         write_site(files, paths.out, finish)
     manifest.save(files.written, page_prints)
+    # Recorded (here, or once index_later made the index) only when the inputs are still what the
+    # build started from: a seed saved while it was parsed (then undone) would otherwise leave the
+    # site of bytes no longer there, replayed.
+    settled = inputs is not None and _inputs(paths, Report(), today, live_reload, index)[2] == inputs
     summary = Summary(len(lib.plans), len(lib.entries), len(pages), len(files), indexed, report,
                       time.perf_counter() - started, edits, () if site_map else (sitemap.NOTICE,),
-                      tuple(progress.timings), files.kept, rendered, search_pending)
-    # Remembered only when the inputs are still what the build started from: a seed saved while
-    # it was parsed (then undone) would otherwise leave the site of bytes no longer there, replayed.
-    if inputs is not None and not search_pending \
-            and _inputs(paths, Report(), today, live_reload, index)[2] == inputs:
+                      tuple(progress.timings), files.kept, rendered, search_pending,
+                      inputs if search_pending and settled else None)
+    if settled and not search_pending:
         replay.remember(cache_dir, inputs, paths.out, files.written, summary)
     return summary
 
@@ -525,15 +530,21 @@ def _kept_shards(plan: search.Layout, previous: Path, cache_dir: Path | None) ->
 
 
 def index_later(paths: Paths, cancel: threading.Event | None = None, cache_dir: Path | None = None,
-                jobs: int = 1, on_wait: Callable[[str], None] | None = None) -> int | None:
+                jobs: int = 1, on_wait: Callable[[str], None] | None = None, made: Summary | None = None) -> int | None:
     """The search index of the site now in ``paths.out``, made after its pages went out (``serve``
     with ``search_later``): each part that changed is made aside and swapped in whole, then the
     list of parts; the number of pages it holds, or None when ``cancel`` was set first (the stale
     parts stay, and their stamps say they are stale). The output manifest in ``cache_dir``
     learns the new parts' files, so the next build that makes an index finds the unchanged ones
-    by digest."""
+    by digest. ``made``: the summary of the build whose pages these are; the finished site is
+    then recorded for ``replay``, as a build that makes its index at once records itself (when
+    that build's inputs were settled at its end: ``Summary.inputs``)."""
     with lock.exclusive(paths.out, cache_dir, on_wait):
-        return _index_later(paths, cancel, cache_dir, jobs)
+        pages = _index_later(paths, cancel, cache_dir, jobs)
+        if pages is not None and made is not None and made.inputs is not None and cache_dir is not None:
+            replay.remember(cache_dir, made.inputs, paths.out, Manifest(cache_dir / MANIFEST, paths.out).files,
+                            dataclasses.replace(made, indexed=pages, search_pending=False, inputs=None))
+        return pages
 
 
 def _index_later(paths: Paths, cancel: threading.Event | None, cache_dir: Path | None, jobs: int) -> int | None:
@@ -554,9 +565,11 @@ def _index_later(paths: Paths, cancel: threading.Event | None, cache_dir: Path |
         shutil.rmtree(tmp, ignore_errors=True)
     search.write_list(plan, live)
     names = {s.name for s in plan.shards} | {search.LIST}
+    removed = []
     for entry in live.iterdir():  # parts no longer listed, and an index of the layout before parts
         if entry.name in names:
             continue
+        removed.append(f"pagefind/{entry.name}")
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry)
         else:
@@ -564,7 +577,13 @@ def _index_later(paths: Paths, cancel: threading.Event | None, cache_dir: Path |
     if cache_dir is not None:
         manifest = Manifest(cache_dir / MANIFEST, out)
         if manifest.files:
-            manifest.save(note_folder(manifest.files, out, [f"pagefind/{s.name}" for s in todo]), manifest.pages)
+            # The parts made again, the list of parts (written again) and what was removed, so the
+            # manifest says what the folder holds: replay checks every file it lists.
+            files = note_folder(manifest.files, out, [f"pagefind/{s.name}" for s in todo])
+            files = {k: v for k, v in files.items() if k not in removed and not k.startswith(tuple(r + "/" for r in removed))}
+            listed = live / search.LIST
+            files[f"pagefind/{search.LIST}"] = (digest_file(listed), *file_identity(os.lstat(listed)))
+            manifest.save(files, manifest.pages)
     return plan.pages
 
 

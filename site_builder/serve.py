@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import parallel, progress
-from .build import Kept, Paths, StrictFailure, build, index_later
+from .build import Kept, Paths, StrictFailure, Summary, build, index_later
 from .diagnostics import InputError
 
 DEBOUNCE = 0.3
@@ -56,15 +56,15 @@ def rebuild(paths: Paths, state: BuildState, cache_dir: Path | None, pending: th
           f"{s.report.count('warning')} 个警告，{s.seconds:.1f} 秒"
           + ("；正在更新搜索索引……" if s.search_pending else ""), flush=True)
     if s.search_pending:
-        _index_later(paths, pending, cache_dir)
+        _index_later(paths, pending, cache_dir, s)
 
 
-def _index_later(paths: Paths, pending: threading.Event | None, cache_dir: Path | None) -> None:
+def _index_later(paths: Paths, pending: threading.Event | None, cache_dir: Path | None, made: Summary) -> None:
     """The search index after the pages; a failure leaves the previous index (and the new pages)
     in place and is said in the terminal, never stopping the rebuild loop."""
     started = time.perf_counter()
     try:
-        indexed = index_later(paths, pending, cache_dir, parallel.cores(), progress.terminal().say)
+        indexed = index_later(paths, pending, cache_dir, parallel.cores(), progress.terminal().say, made)
     except Exception as exc:  # a full disk must not stop the preview server either
         said = exc.diagnostic if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}"
         print(f"搜索索引更新失败，搜索结果可能是旧的：{said}", flush=True)

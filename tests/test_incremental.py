@@ -624,3 +624,33 @@ def test_open_data_copied_from_a_file_changed_during_the_build_is_an_error_not_a
     fresh = Paths(paths.seeds, paths.content, tmp_path / "fresh", paths.templates)
     build(fresh, index=False)
     assert _tree(paths.out) == _tree(fresh.out)
+
+
+def test_a_serve_build_is_replayed_once_its_search_index_was_made_after_it(tmp_path, monkeypatch):
+    from site_builder import build as build_mod
+
+    paths = _seeds(tmp_path)
+    cache = tmp_path / ".cache"
+    serve = {"cache_dir": cache, "search_later": True, "live_reload": True}
+    build(paths, **serve)
+    seeds = sorted(paths.seeds.glob("*.txt"))
+    _edit(seeds[1], "加强宣传解读。")
+    s = build(paths, **serve)
+    assert s.search_pending and s.inputs
+    indexed = index_later(paths, cache_dir=cache, made=s)
+    site = _tree(paths.out)
+    again = build(paths, **serve)  # serve restarted, nothing changed: the finished site, replayed
+    assert len(again.timings) == 1 and not again.search_pending and again.indexed == indexed > 0
+    assert again.pages == s.pages and _tree(paths.out) == site
+    # A seed saved while the build parsed it, then undone: the site holds the saved text, so it is
+    # not recorded for the undone file once its index is made either.
+    _edit(seeds[2], "加强宣传解读。")
+    edited = seeds[2].read_bytes()
+    real = build_mod.parse_all
+    monkeypatch.setattr(build_mod, "parse_all", lambda *a, **k: _edit(seeds[2], "临时加上的一句话。") or real(*a, **k))
+    s = build(paths, **serve)
+    monkeypatch.undo()
+    assert s.search_pending and s.inputs is None
+    seeds[2].write_bytes(edited)
+    index_later(paths, cache_dir=cache, made=s)
+    assert len(build(paths, **serve).timings) > 1
