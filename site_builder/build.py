@@ -28,8 +28,8 @@ from .cache import ParseCache
 from .progress import Progress
 from .tagging import Tagger
 from .read import MAX_BYTES, find_sources, read_source
-from .write import (MANIFEST, Files, Manifest, Placed, check_output_folder, digest_file, discard, file_identity,
-                    note_folder, replace_folder, staging, write_site)
+from .write import (MANIFEST, Files, Manifest, Placed, check_output_folder, discard, file_identity, note_folder,
+                    replace_folder, staging, write_site)
 
 LIVE_RELOAD = "assets/live-reload.js"
 """Written only by ``serve`` builds, so a published site never carries it."""
@@ -540,14 +540,16 @@ def index_later(paths: Paths, cancel: threading.Event | None = None, cache_dir: 
     then recorded for ``replay``, as a build that makes its index at once records itself (when
     that build's inputs were settled at its end: ``Summary.inputs``)."""
     with lock.exclusive(paths.out, cache_dir, on_wait):
-        pages = _index_later(paths, cancel, cache_dir, jobs)
+        pages, written = _index_later(paths, cancel, cache_dir, jobs)
         if pages is not None and made is not None and made.inputs is not None and cache_dir is not None:
-            replay.remember(cache_dir, made.inputs, paths.out, Manifest(cache_dir / MANIFEST, paths.out).files,
+            replay.remember(cache_dir, made.inputs, paths.out, written,
                             dataclasses.replace(made, indexed=pages, search_pending=False, inputs=None))
         return pages
 
 
-def _index_later(paths: Paths, cancel: threading.Event | None, cache_dir: Path | None, jobs: int) -> int | None:
+def _index_later(paths: Paths, cancel: threading.Event | None, cache_dir: Path | None,
+                 jobs: int) -> tuple[int | None, dict[str, tuple]]:
+    """The pages the index holds (None when cancelled) and the output manifest's files after it."""
     out = paths.out.resolve()
     live = out / "pagefind"
     plan = search.layout(out, paths.templates)
@@ -560,7 +562,7 @@ def _index_later(paths: Paths, cancel: threading.Event | None, cache_dir: Path |
         for shard in todo:
             replace_folder(tmp / shard.name, live / shard.name)
     except search.Cancelled:
-        return None
+        return None, {}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     search.write_list(plan, live)
@@ -574,17 +576,16 @@ def _index_later(paths: Paths, cancel: threading.Event | None, cache_dir: Path |
             shutil.rmtree(entry)
         else:
             entry.unlink()
+    files: dict[str, tuple] = {}
     if cache_dir is not None:
         manifest = Manifest(cache_dir / MANIFEST, out)
         if manifest.files:
             # The parts made again, the list of parts (written again) and what was removed, so the
             # manifest says what the folder holds: replay checks every file it lists.
-            files = note_folder(manifest.files, out, [f"pagefind/{s.name}" for s in todo])
-            files = {k: v for k, v in files.items() if k not in removed and not k.startswith(tuple(r + "/" for r in removed))}
-            listed = live / search.LIST
-            files[f"pagefind/{search.LIST}"] = (digest_file(listed), *file_identity(os.lstat(listed)))
+            files = note_folder(manifest.files, out, [f"pagefind/{s.name}" for s in todo] + removed
+                                + [f"pagefind/{search.LIST}"])
             manifest.save(files, manifest.pages)
-    return plan.pages
+    return plan.pages, files
 
 
 @_unfreezing

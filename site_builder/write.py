@@ -410,12 +410,17 @@ def _unlink(path: Path) -> None:
 
 
 def note_folder(known: dict[str, list], root: Path, names: Iterable[str]) -> dict[str, tuple]:
-    """``known`` (a manifest's files) with the entries under the folders ``names`` replaced by
-    what is there now in ``root``: each file's digest, size, mtime and inode."""
+    """``known`` (a manifest's files) with what is at each of ``names`` (a file, a folder, or
+    nothing any more) replaced by what is there now in ``root``: each file's digest, size, mtime
+    and inode."""
+    names = tuple(names)
     prefixes = tuple(name + "/" for name in names)
-    files: dict[str, tuple] = {k: tuple(v) for k, v in known.items() if not k.startswith(prefixes)}
-    for prefix in prefixes:
-        for folder, _dirs, found in os.walk(root / prefix):
+    files: dict[str, tuple] = {k: tuple(v) for k, v in known.items() if k not in names and not k.startswith(prefixes)}
+    for name in names:
+        if os.path.isfile(root / name) and not os.path.islink(root / name):
+            files[name] = (digest_file(root / name), *file_identity(os.lstat(root / name)))
+            continue
+        for folder, _dirs, found in os.walk(root / name):
             rel = Path(folder).relative_to(root).as_posix()
             for n in found:
                 path = os.path.join(folder, n)
