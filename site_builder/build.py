@@ -478,15 +478,15 @@ def _other_files(job: _Others) -> tuple[list[tuple[str, str, Placed]], dict[str,
     places: dict[str, list] = {}
     with contextlib.ExitStack() as stack:
         before = _previous_records(files, job.records, stack)
-        for path, chunks in opendata.files(lib, {p: b[:2] for p, b in before.items()}, places).items():
+        for path, chunks in opendata.files(lib, {p: (fd, at) for p, (fd, at, _) in before.items()}, places).items():
             try:
                 files.add_stream(path, chunks, "opendata")
-                fresh = path not in before or file_identity(os.fstat(before[path][0])) == before[path][2]
+                changed = path in before and file_identity(os.fstat(before[path][0])) != before[path][2]
             except OSError:
-                fresh = path not in before  # reading the previous file failed: it changed under the build
-                if fresh:
+                if path not in before:
                     raise
-            if not fresh:  # someone wrote into output/ while its records were copied from it
+                changed = True  # reading the previous file failed: it changed under the build
+            if changed:  # someone wrote into output/ while its records were copied from it
                 raise InputError(Diagnostic(display_path(paths.out / path), None, "error",
                                             "复制上次生成的开放数据时，该文件被改动或无法读取", "再生成一次"))
     for path, data in feeds.files(lib, lex, config).items():

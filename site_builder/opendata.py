@@ -122,7 +122,10 @@ def _spliced(entries, make: Callable[[object], bytes], head: bytes, first: bytes
     pos = len(head)
     run_from = run_to = -1  # old bytes not yet copied
 
-    def copy() -> Iterator[bytes]:
+    def flush() -> Iterator[bytes]:
+        """What is gathered, then the old bytes of the pending run."""
+        yield bytes(out)
+        out.clear()
         at = run_from
         while at < run_to:
             data = os.pread(fd, min(CHUNK, run_to - at), at)
@@ -140,9 +143,7 @@ def _spliced(entries, make: Callable[[object], bytes], head: bytes, first: bytes
                 run_to = off + n  # the separator between them is in the old file too
             else:
                 if run_to >= 0:
-                    yield bytes(out)
-                    out.clear()
-                    yield from copy()
+                    yield from flush()
                 out += sep
                 run_from, run_to = off, off + n
             pos += len(sep)
@@ -150,9 +151,7 @@ def _spliced(entries, make: Callable[[object], bytes], head: bytes, first: bytes
             pos += n
             continue
         if run_to >= 0:
-            yield bytes(out)
-            out.clear()
-            yield from copy()
+            yield from flush()
             run_from = run_to = -1
         data = make(e)
         out += sep
@@ -164,9 +163,7 @@ def _spliced(entries, make: Callable[[object], bytes], head: bytes, first: bytes
             yield bytes(out)
             out.clear()
     if run_to >= 0:
-        yield bytes(out)
-        out.clear()
-        yield from copy()
+        yield from flush()
     out += tails[1] if entries else tails[0]
     yield bytes(out)
 
