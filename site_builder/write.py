@@ -118,29 +118,25 @@ class Files:
         known = self.manifest.files.get(path) if self.root is not None and self.manifest and self.previous else None
         if not known:
             return None
-        if self.updating:
+        if self.updating and self.manifest.intact(path, self.previous) is not None:
             # Most pages of a rebuild: the spare already holds the previous file (a link to it),
             # so neither its folder nor the file is touched (54,000 pages at 3,000 plans).
-            kept = self._spare_has(path, known)
-            if kept is not None:
-                return kept
+            st = self._spare_file(path, known)
+            if st is not None:
+                return Placed((known[0], *file_identity(st)), True, True)
         target = self._target(path)
         if not self._link_previous(path, known[0], target):
             return None
         return self._placed(path, known[0], target, True)
 
-    def _spare_has(self, path: str, known: list) -> Placed | None:
-        """``place_previous`` when the spare's file at ``path`` is the previous build's file, which
-        the manifest vouches is intact in the previous site; else None."""
-        if self.manifest.intact(path, self.previous) is None:
-            return None
+    def _spare_file(self, path: str, known: list) -> os.stat_result | None:
+        """The spare's file at ``path`` when it is the one the manifest names (``known``): the
+        previous build's file, linked in by the build before; else None."""
         try:
             st = os.lstat(os.path.join(self.root, path))
         except OSError:
             return None
-        if not stat.S_ISREG(st.st_mode) or st.st_ino != known[3]:
-            return None
-        return Placed((known[0], *file_identity(st)), True, True)
+        return st if stat.S_ISREG(st.st_mode) and st.st_ino == known[3] else None
 
     def note(self, path: str, origin: str, placed: Placed) -> None:
         """Take a file ``place`` or ``place_previous`` put in (here or in a worker) as the site's."""
@@ -232,11 +228,8 @@ class Files:
         if not known or known[0] != digest:
             return False
         if self.updating:
-            try:
-                if os.lstat(target).st_ino == known[3]:
-                    return True  # the spare's file is the previous build's file already
-            except OSError:
-                pass
+            if self._spare_file(path, known) is not None:
+                return True  # the spare's file is the previous build's file already
             _unlink(target)
         try:
             os.link(self.previous / path, target)
