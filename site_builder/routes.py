@@ -168,24 +168,7 @@ def pages(lib: Library, lex: Lexicon, config: Config) -> list[Page]:
         Page(NOT_FOUND, "404.html", "页面不存在", {}),
     ]
     for plan in lib.plans:
-        entries = lib.entries_of(plan)
-        cut = lib.cut_of(plan)
-        count = cut.pages
-        context = {
-            "plan": plan, "tags": lib.tags_of(plan),
-            "regions": [lib.regions[k] for k in lib.region_of_plan[plan.id]],
-            "groups": sorted({t.slug for e in entries for t in e.tags}, key=group_order.index),
-            "group_of": group_of,
-            "same_parent": _same_parent(lib, plan),
-            "dep_of": dep_of, "policy_of": {c: Policy(c) for c in plan.cites},
-            "cut": cut.page_of, "paths": [url_for(PlanPart(plan, n)) for n in range(1, count + 1)],
-        }
-        for number in range(1, count + 1):
-            shown, continued = _on_page(plan.body, cut, number) if count > 1 else (None, frozenset())
-            out.append(Page(url_for(PlanPart(plan, number)), "plan.html",
-                            plan.title + (f"（第 {number} 页）" if number > 1 else ""), {
-                                **context, "number": number, "shown": shown, "continued": continued,
-                                "pager": _pager(lambda n: PlanPart(plan, n), number, count)}))
+        out.extend(_plan_pages(lib, plan, group_of, group_order, dep_of))
     owners: dict[str, dict[str, RegionNode] | None] = {}
     for group in lex.groups:
         group_pages, owners[group.slug] = _group_pages(lib, lex, group, places)
@@ -204,6 +187,37 @@ def pages(lib: Library, lex: Lexicon, config: Config) -> list[Page]:
             "children": [(c, len(lib.plans_by_region.get(c.key, ()))) for c in kids],
             "parent": lib.regions.get(region.parent) if region.parent else None,
         }))
+    return out
+
+
+def plan_pages(lib: Library, lex: Lexicon, plans) -> list[Page]:
+    """The pages of ``plans`` alone, as ``pages`` makes them: what serve shows first after an edit."""
+    group_of = {g.slug: g for g in lex.groups}
+    dep_of = {name: lex.department(name) for name in lib.by_department}
+    return [page for plan in plans for page in _plan_pages(lib, plan, group_of, [g.slug for g in lex.groups], dep_of)]
+
+
+def _plan_pages(lib: Library, plan: Plan, group_of, group_order, dep_of) -> list[Page]:
+    """A plan's page, and its further pages when it is cut into several."""
+    out = []
+    entries = lib.entries_of(plan)
+    cut = lib.cut_of(plan)
+    count = cut.pages
+    context = {
+        "plan": plan, "tags": lib.tags_of(plan),
+        "regions": [lib.regions[k] for k in lib.region_of_plan[plan.id]],
+        "groups": sorted({t.slug for e in entries for t in e.tags}, key=group_order.index),
+        "group_of": group_of,
+        "same_parent": _same_parent(lib, plan),
+        "dep_of": dep_of, "policy_of": {c: Policy(c) for c in plan.cites},
+        "cut": cut.page_of, "paths": [url_for(PlanPart(plan, n)) for n in range(1, count + 1)],
+    }
+    for number in range(1, count + 1):
+        shown, continued = _on_page(plan.body, cut, number) if count > 1 else (None, frozenset())
+        out.append(Page(url_for(PlanPart(plan, number)), "plan.html",
+                        plan.title + (f"（第 {number} 页）" if number > 1 else ""), {
+                            **context, "number": number, "shown": shown, "continued": continued,
+                            "pager": _pager(lambda n: PlanPart(plan, n), number, count)}))
     return out
 
 
