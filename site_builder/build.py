@@ -14,7 +14,8 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from types import MappingProxyType
+from typing import Callable, Iterator, Mapping
 
 import jinja2
 
@@ -92,6 +93,11 @@ class Kept:
     records: dict[str, tuple[str, opendata.RecordPlaces]] = field(default_factory=dict)
     """Measures file → (its digest, where the last build put each entry's record in it): the
     next build copies those of the same entries from it (``opendata.files``)."""
+    related: Mapping[str, tuple[tuple[library.Entry, float], ...]] = field(default_factory=dict)
+    """The last build's similar measures (``Library.related``), which a preview shows (``build``)."""
+    plan_ids: dict[tuple[str, int], str] = field(default_factory=dict)
+    """The last build's plan ids by ``_seed_places``: an id follows its plan's title, so the
+    preview of a retitled plan finds its similar measures under the id it had."""
 
 
 @dataclass(frozen=True)
@@ -249,22 +255,26 @@ def _unfreezing(step):
 @_unfreezing
 def build(paths: Paths, *, strict: bool = False, index: bool = True, cache_dir: Path | None = None,
           live_reload: bool = False, progress: Progress | None = None, jobs: int = 1,
-          search_later: bool = False, kept: Kept | None = None) -> Summary:
+          search_later: bool = False, kept: Kept | None = None,
+          preview: Callable[[dict[str, bytes]], None] | None = None) -> Summary:
     """``cache_dir`` keeps parses of unchanged seeds between builds; ``live_reload`` (serve only)
     adds the script that reloads the open page after a rebuild; ``jobs`` processes parse and
     render (the site is byte-identical whatever the number); ``search_later`` (serve only) sends
     the pages out with the previous search index when the index has to be made again, for
     ``index_later`` to replace: an author sees the page at once, its search a little later;
-    ``kept`` (serve) is what the process keeps from one build for the next (``Kept``).
+    ``kept`` (serve) is what the process keeps from one build for the next (``Kept``);
+    ``preview`` (serve, with ``kept``) is handed the pages of the plans whose seeds changed as soon
+    as they are linked, before the rest of the site is made (``preview_pages``).
     Another build into the same output folder or with the same cache is waited for."""
     check_output_folder(paths.out)  # before the work, not after it
     progress = progress or Progress()
     with lock.exclusive(paths.out, cache_dir, progress.say):
-        return _build(paths, strict, index, cache_dir, live_reload, progress, jobs, search_later, kept)
+        return _build(paths, strict, index, cache_dir, live_reload, progress, jobs, search_later, kept, preview)
 
 
 def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live_reload: bool,
-           progress: Progress, jobs: int, search_later: bool, kept: Kept | None) -> Summary:
+           progress: Progress, jobs: int, search_later: bool, kept: Kept | None,
+           preview: Callable[[dict[str, bytes]], None] | None) -> Summary:
     started = time.perf_counter()  # once the lock is held: waiting for another build is not this one's time
     report = Report()
     today = config_mod.load(paths.content / "site.toml").today_date()
@@ -281,9 +291,11 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
         return dataclasses.replace(before, seconds=time.perf_counter() - started, kept=before.files, rendered=0,
                                    search_pending=False, timings=tuple(progress.timings))
     replay.forget(cache_dir)
+    parsed_before = set(kept.parses) if kept is not None else set()
     config, lex, lib, similar, edits = load(paths, report, cache_dir, progress, jobs, seeds, today, kept)
     if strict and report.count("error"):
         raise StrictFailure(report)
+    env = render.environment(paths.templates)
     # The page list reads no similar measures: they are found beside it, on the other core.
     finding = parallel.Background(library.Similar.find, similar, jobs)
     # Forked, the search has its own copy of the words: at 3,000 plans, hundreds of megabytes of
@@ -291,12 +303,21 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
     measures = similar.measures
     del similar
     try:
+        if preview is not None and kept is not None and kept.digests.whole:
+            with progress.step("预览"):
+                sources = {p.source for key in kept.parses.keys() - parsed_before for p in kept.parses[key][0]}
+                shown = preview_pages(env, lib, lex, config, sources, kept, live_reload)
+                if shown:
+                    preview(shown)
         with progress.step("页面列表"), frozen_after():
             pages = routes.pages(lib, lex, config)
         with progress.step("类似措施"):
             found = finding.result()  # with one job the search runs here, the collector on: its garbage is short-lived
             with frozen_after():
                 lib = library.with_related(lib, measures, found)
+        if kept is not None:
+            kept.related = lib.related
+            kept.plan_ids = {place: p.id for place, p in _seed_places(lib.plans).items()}
     except BaseException:
         finding.stop()
         raise
@@ -305,7 +326,6 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
     files = Files(staging(paths.out, spare), paths.out, manifest, spare)
     others = done = None
     try:
-        env = render.environment(paths.templates)
         # Without a cache nothing is kept for the next build, so pages are not digested either.
         prints = fingerprint.Fingerprints(lib, base, kept.digests if kept else None) if base is not None else None
         if prints is not None:
@@ -379,6 +399,49 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
     if settled and not search_pending:
         replay.remember(cache_dir, inputs, paths.out, files.written, summary)
     return summary
+
+
+PREVIEW_PLANS = 10
+"""Most changed plans a serve build shows first: more is not one author's edit but a new folder
+of seeds, or changed vocabularies that parse every plan again."""
+
+
+def preview_pages(env: jinja2.Environment, lib: library.Library, lex: lexicon.Lexicon, config: config_mod.Config,
+                  sources: set[str], kept: Kept, live_reload: bool) -> dict[str, bytes]:
+    """Path → bytes of the pages of the plans from ``sources`` (the seeds parsed again) as this
+    build makes them, but with the similar measures the last build found (``Kept.related``), of
+    plans that are still the same: finding them again is a search over every measure, which the
+    preview does not wait for. Empty when there are none or more than PREVIEW_PLANS, or when a
+    page cannot be rendered (the build then says why)."""
+    places = {place: p for place, p in _seed_places(lib.plans).items() if p.source in sources}
+    if not places or len(places) > PREVIEW_PLANS:
+        return {}
+    live = {id(p) for p in lib.plans}
+    related = {}
+    for place, plan in places.items():
+        was = kept.plan_ids.get(place, plan.id)
+        for e in lib.entries_of(plan):
+            # Only measures of plans still in this build: another's may have moved or gone.
+            found = tuple((o, c) for o, c in kept.related.get(f"{was}#{e.item.anchor}", ()) if id(o.plan) in live)
+            if found:
+                related[f"{plan.id}#{e.item.anchor}"] = found
+    lib = dataclasses.replace(lib, related=MappingProxyType(related))
+    cards = render.Cards(env, lib)
+    try:
+        return {page.path: render.render(env, page, lib, config, live_reload, cards).encode("utf-8")
+                for page in routes.plan_pages(lib, lex, list(places.values()))}
+    except jinja2.TemplateError:
+        return {}
+
+
+def _seed_places(plans: list[Plan]) -> dict[tuple[str, int], Plan]:
+    """Each plan by its seed and its place among that seed's plans (0 for the first)."""
+    count: dict[str, int] = {}
+    out = {}
+    for p in sorted(plans, key=lambda p: (p.source, p.span.line)):
+        out[(p.source, count.get(p.source, 0))] = p
+        count[p.source] = count.get(p.source, 0) + 1
+    return out
 
 
 def _inputs(paths: Paths, report: Report, today: dt.date, live_reload: bool, index: bool) -> tuple[list[Seed], str, str]:

@@ -1,26 +1,37 @@
 // Only in `site-builder serve`: reload this page after a rebuild, and show a failed build's
-// error (file:line) over the last good site instead of a stale page that looks fine.
+// error (file:line) over the last good site instead of a stale page that looks fine. While a
+// rebuild runs, the edited plans' pages are served first (a preview): this page reloads then
+// only if it is one of them, and says the rest of the site is still being made.
 (() => {
   "use strict";
   const endpoint = new URL("../__build", document.currentScript.src);
+  const root = new URL("..", document.currentScript.src).pathname;
+  let here = decodeURIComponent(location.pathname.slice(root.length));
+  if (here === "" || here.endsWith("/")) here += "index.html";
   let seen = null;
-  let banner = null;
-  function show(error) {
-    if (!error) { if (banner) { banner.remove(); banner = null; } return; }
-    if (!banner) {
-      banner = document.createElement("div");
-      banner.setAttribute("role", "alert");
-      banner.className = "build-error";
-      document.body.prepend(banner);
+  const shown = {};
+  function show(kind, role, text) {
+    if (!text) { if (shown[kind]) { shown[kind].remove(); delete shown[kind]; } return; }
+    if (!shown[kind]) {
+      shown[kind] = document.createElement("div");
+      shown[kind].setAttribute("role", role);
+      shown[kind].className = kind;
+      document.body.prepend(shown[kind]);
     }
-    banner.textContent = "生成失败，仍显示上一次的网站：" + error;
+    shown[kind].textContent = text;
   }
   async function poll() {
     try {
       const state = await (await fetch(endpoint, { cache: "no-store" })).json();
-      if (seen !== null && state.id !== seen) { location.reload(); return; }
+      const preview = state.preview || [];
+      if (seen !== null && state.id !== seen && (!preview.length || preview.includes(here))) {
+        location.reload();
+        return;
+      }
       seen = state.id;
-      show(state.error);
+      show("build-error", "alert", state.error ? "生成失败，仍显示上一次的网站：" + state.error : "");
+      show("build-note", "status", preview.includes(here)
+        ? "预览：本方案已按修改显示，网站其他页面还在生成，完成后本页自动刷新。" : "");
     } catch (err) { /* server stopped: try again */ }
     setTimeout(poll, 1000);
   }

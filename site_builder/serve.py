@@ -9,7 +9,8 @@ import json
 import sys
 import threading
 import time
-from dataclasses import dataclass
+import urllib.parse
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import parallel, progress
@@ -21,10 +22,24 @@ DEBOUNCE = 0.3
 
 @dataclass
 class BuildState:
-    """What the page's live-reload script polls: a build counter and the last error, if any."""
+    """What the page's live-reload script polls: a build counter and the last error, if any; and
+    the pages shown ahead of a build still running (``build``'s ``preview``)."""
 
     id: int = 0
     error: str = ""
+    preview: dict[str, bytes] = field(default_factory=dict)
+    """Site path → bytes served instead of the file there until the build ends: the edited
+    plans' pages, made as soon as they are linked."""
+
+    def show_preview(self, pages: dict[str, bytes]) -> None:
+        self.preview = pages
+        self.id += 1
+        print(f"已预览修改的方案：{len(pages)} 个页面；其余页面生成中……", flush=True)
+
+    def end_preview(self) -> bool:
+        """Serve the files again; whether a preview was showing (the open page must reload)."""
+        shown, self.preview = bool(self.preview), {}
+        return shown
 
 
 def rebuild(paths: Paths, state: BuildState, cache_dir: Path | None, pending: threading.Event | None = None,
@@ -34,19 +49,16 @@ def rebuild(paths: Paths, state: BuildState, cache_dir: Path | None, pending: th
     is what the process keeps in memory from one build to the next (``build.Kept``)."""
     try:
         s = build(paths, cache_dir=cache_dir, live_reload=True, progress=progress.terminal(), jobs=parallel.cores(),
-                  search_later=True, kept=kept)
-    except InputError as exc:
-        state.error = str(exc.diagnostic)
-        print(f"生成失败，继续提供上一次的网站：{exc.diagnostic}", flush=True)
+                  search_later=True, kept=kept, preview=state.show_preview)
+    except BaseException as exc:
+        previewed = state.end_preview()
+        if not isinstance(exc, Exception):
+            raise
+        _failed(state, exc)
+        if previewed:  # the open page goes back to the last good site, with the error over it
+            state.id += 1
         return
-    except StrictFailure as exc:
-        state.error = str(exc)
-        print(f"生成失败：{exc}", flush=True)
-        return
-    except Exception as exc:  # a template bug must not stop the preview server
-        state.error = f"{type(exc).__name__}: {exc}"
-        print(f"生成失败，继续提供上一次的网站：{state.error}", flush=True)
-        return
+    state.end_preview()
     state.error = ""
     state.id += 1
     # Each build freezes what it made, which resets the collector's counts, so its older
@@ -57,6 +69,18 @@ def rebuild(paths: Paths, state: BuildState, cache_dir: Path | None, pending: th
           + ("；正在更新搜索索引……" if s.search_pending else ""), flush=True)
     if s.search_pending:
         _index_later(paths, pending, cache_dir, s)
+
+
+def _failed(state: BuildState, exc: Exception) -> None:
+    if isinstance(exc, InputError):
+        state.error = str(exc.diagnostic)
+        print(f"生成失败，继续提供上一次的网站：{exc.diagnostic}", flush=True)
+    elif isinstance(exc, StrictFailure):
+        state.error = str(exc)
+        print(f"生成失败：{exc}", flush=True)
+    else:  # a template bug must not stop the preview server
+        state.error = f"{type(exc).__name__}: {exc}"
+        print(f"生成失败，继续提供上一次的网站：{state.error}", flush=True)
 
 
 def _index_later(paths: Paths, pending: threading.Event | None, cache_dir: Path | None, made: Summary) -> None:
@@ -82,15 +106,24 @@ def handler_for(directory: Path, state: BuildState):
 
         def do_GET(self):
             if self.path.split("?")[0].endswith("/__build"):
-                body = json.dumps({"id": state.id, "error": state.error}, ensure_ascii=False).encode("utf-8")
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Cache-Control", "no-store")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                body = json.dumps({"id": state.id, "error": state.error, "preview": sorted(state.preview)},
+                                  ensure_ascii=False).encode("utf-8")
+                self._send(body, "application/json; charset=utf-8")
+                return
+            path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path).lstrip("/")
+            shown = state.preview.get(path + "index.html" if path.endswith("/") or not path else path)
+            if shown is not None:
+                self._send(shown, "text/html; charset=utf-8")
                 return
             super().do_GET()
+
+        def _send(self, body: bytes, kind: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
     return functools.partial(Handler, directory=str(directory))
 

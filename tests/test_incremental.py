@@ -199,11 +199,37 @@ def test_live_reload_is_only_in_serve_builds_and_reports_build_state(tmp_path):
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/__build"
         got = json.loads(urllib.request.urlopen(url, timeout=5).read().decode("utf-8"))
-        assert got == {"id": 3, "error": "seeds/x.txt:12: error: 测试"}
+        assert got == {"id": 3, "error": "seeds/x.txt:12: error: 测试", "preview": []}
         page = urllib.request.urlopen(url.replace("__build", "index.html"), timeout=5).read()
         assert b"<h1>" in page or b"<h1" in page
+        # A preview's pages are served instead of the files, at their path however it is asked for.
+        state.show_preview({"index.html": b"<p>preview</p>", "plans/\u65b0/index.html": b"<p>new</p>"})
+        assert json.loads(urllib.request.urlopen(url, timeout=5).read())["preview"] == ["index.html", "plans/\u65b0/index.html"]
+        assert state.id == 4
+        for asked, body in (("", b"<p>preview</p>"), ("index.html?x=1", b"<p>preview</p>"),
+                            ("plans/%E6%96%B0/", b"<p>new</p>")):
+            assert urllib.request.urlopen(url.replace("__build", asked), timeout=5).read() == body, asked
+        assert state.end_preview() and not state.end_preview()
+        assert urllib.request.urlopen(url.replace("__build", "index.html"), timeout=5).read() == page
     finally:
         server.shutdown()
+
+
+def test_a_serve_build_failing_after_its_preview_goes_back_to_the_last_good_site(tmp_path, monkeypatch):
+    from site_builder import serve
+    from site_builder.diagnostics import Diagnostic, InputError
+    paths = _seeds(tmp_path)
+    state = BuildState()
+
+    def failing(paths, **kw):
+        kw["preview"]({"index.html": b"<p>preview</p>"})
+        assert state.preview and state.id == 1
+        raise InputError(Diagnostic("seeds/x.txt", 3, "error", "坏了", "修好"))
+
+    monkeypatch.setattr(serve, "build", failing)
+    serve.rebuild(paths, state, tmp_path / ".cache")
+    # The open page reloads once more, to the last good site, with the error over it.
+    assert state.preview == {} and state.id == 2 and state.error.startswith("seeds/x.txt:3: error: 坏了")
 
 
 def test_the_search_index_is_reused_when_no_page_changed(tmp_path):
@@ -288,6 +314,44 @@ def test_a_rebuild_renders_only_changed_pages_and_writes_what_a_cold_build_write
         # A plan's title is on every card of its measures, so on most of this small site's pages;
         # so is a removed plan.
         assert 0 < again.rendered < again.pages * (0.9 if what in ("title", "removal") else 0.5), (what, again.rendered)
+
+
+def test_serve_shows_the_edited_plans_pages_first_then_makes_the_same_site(tmp_path):
+    # The pages of the plans whose seed changed are handed out before the rest of the site is
+    # made: as the finished build then writes them, their similar measures being the last build's.
+    kept = Kept()
+    paths = _seeds(tmp_path)
+    cache = tmp_path / ".cache"
+    shown: list[tuple[dict[str, bytes], dict[str, bytes]]] = []
+
+    def serve_build():
+        shown.clear()
+        return build(paths, index=False, cache_dir=cache, live_reload=True, kept=kept,
+                     preview=lambda pages: shown.append((pages, _tree(paths.out))))
+
+    serve_build()
+    assert not shown  # nothing to compare with: no preview
+    edits = dict(_edits(paths.seeds, paths.out))
+    for what, seed in (("sentence", 0), ("title", 1), ("group word", 2)):
+        before = _tree(paths.out)
+        name = sorted(paths.seeds.glob("*.txt"))[seed].name
+        edits[what]()
+        serve_build()
+        after = _tree(paths.out)
+        (pages, served), = shown
+        assert served == before, what  # handed out before the site was
+        plans = json.loads(after["data/plans.json"])
+        ids = {p["id"] for p in plans if p["source"].endswith("/" + name)}
+        assert ids and {path.split("/")[1] for path in pages} == ids, what
+        assert set(pages) == {path for path in after if path.startswith("plans/") and path.endswith(".html")
+                              and path.split("/")[1] in ids}, what
+        assert {path: after[path] for path in pages} == pages, what
+        assert any(before.get(path) != after[path] for path in pages), what
+    serve_build()  # nothing changed
+    assert not shown
+    edits["removal"]()
+    serve_build()  # no plan changed, one is gone
+    assert not shown
 
 
 def test_a_template_change_renders_every_page_again(tmp_path):
