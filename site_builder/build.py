@@ -311,19 +311,12 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
                     preview(shown)
         with progress.step("页面列表"), frozen_after():
             pages = routes.pages(lib, lex, config)
-        with progress.step("类似措施"):
-            found = finding.result()  # with one job the search runs here, the collector on: its garbage is short-lived
-            with frozen_after():
-                lib = library.with_related(lib, measures, found)
-        if kept is not None:
-            kept.related = lib.related
-            kept.plan_ids = {place: p.id for place, p in _seed_places(lib.plans).items()}
+        manifest = Manifest(cache_dir / MANIFEST if cache_dir else None, paths.out)
+        spare = cache_dir / "spare" if cache_dir else None
+        files = Files(staging(paths.out, spare), paths.out, manifest, spare)
     except BaseException:
         finding.stop()
         raise
-    manifest = Manifest(cache_dir / MANIFEST if cache_dir else None, paths.out)
-    spare = cache_dir / "spare" if cache_dir else None
-    files = Files(staging(paths.out, spare), paths.out, manifest, spare)
     others = done = None
     try:
         # Without a cache nothing is kept for the next build, so pages are not digested either.
@@ -338,17 +331,37 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
         # Open data, feeds and the other files need no page rendered: made alongside the pages.
         others = parallel.Background(_other_files, _Others(files.sibling(), paths, lib, lex, config, pages, live_reload,
                                                            kept.records if kept else {}), jobs)
-        batches = [range(i, min(i + RENDER_BATCH, len(pages))) for i in range(0, len(pages), RENDER_BATCH)]
+        # The pages showing similar measures (plans' own) go last: the search for those runs
+        # beside the others (at 3,000 plans it outlasted the page list by 3-4 s).
+        late = [fingerprint.shows_related(page) for page in pages]
+        made: list = [None] * len(pages)
+        batches = _batches([i for i, x in enumerate(late) if not x])
         done = parallel.run(_render_batch, batches, state, jobs)
+        for batch, results in zip(batches, progress.over("生成页面", done, len(batches))):
+            for i, result in zip(batch, results):
+                made[i] = result
+        with progress.step("类似措施"):
+            found = finding.result()  # with one job the search runs here, the collector on: its garbage is short-lived
+            with frozen_after():
+                lib = library.with_related(lib, measures, found)
+        if kept is not None:
+            kept.related = lib.related
+            kept.plan_ids = {place: p.id for place, p in _seed_places(lib.plans).items()}
+        if prints is not None:
+            prints.lib = lib
+        state = dataclasses.replace(state, lib=lib, cards=render.Cards(env, lib))
+        batches = _batches([i for i, x in enumerate(late) if x])
+        done = parallel.run(_render_batch, batches, state, jobs)
+        for batch, results in zip(batches, progress.over("生成方案页面", done, len(batches))):
+            for i, result in zip(batch, results):
+                made[i] = result
         page_prints: dict[str, str] = {}
         rendered = 0
-        for batch, results in zip(batches, progress.over("生成页面", done, len(batches))):
-            for i, (digest, placed, fresh) in zip(batch, results):
-                page = pages[i]
-                files.note(page.path, page.template, placed)
-                rendered += fresh
-                if digest:
-                    page_prints[page.path] = digest
+        for page, (digest, placed, fresh) in zip(pages, made):
+            files.note(page.path, page.template, placed)
+            rendered += fresh
+            if digest:
+                page_prints[page.path] = digest
         with progress.step("其他文件"):
             made, site_map, records = others.result()
             for path, origin, put in made:
@@ -357,6 +370,7 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
                 kept.records = {path: (files.written[path][0], {id(e): (e, *at) for e, at in zip(lib.entries, places)})
                                 for path, places in records.items() if path in files.written}
     except BaseException:
+        finding.stop()
         # Workers still rendering would write into the staging folder after it is discarded.
         if done is not None:
             done.close()
@@ -462,6 +476,11 @@ RENDER_BATCH = 32
 """Pages a render worker takes at a time: few enough to keep both cores busy to the end."""
 
 
+def _batches(indexes: list[int]) -> list[list[int]]:
+    """``indexes`` (of pages) in runs of RENDER_BATCH, a render worker's unit of work."""
+    return [indexes[i:i + RENDER_BATCH] for i in range(0, len(indexes), RENDER_BATCH)]
+
+
 @dataclass(frozen=True)
 class _RenderState:
     """What every render worker needs, handed over by fork."""
@@ -480,7 +499,7 @@ class _RenderState:
     """Where pages go, with what the previous build wrote and each page's fingerprint then."""
 
 
-def _render_batch(batch: range, state: _RenderState) -> list[tuple[str | None, Placed, bool]]:
+def _render_batch(batch: list[int], state: _RenderState) -> list[tuple[str | None, Placed, bool]]:
     """Each page's fingerprint, the page put in the staging folder, and whether it was rendered:
     not when its fingerprint is the previous build's and that build's file is still there to be
     linked in. Workers write their pages themselves, so 2.6 GB of HTML at 3,000 plans does not

@@ -61,6 +61,12 @@ def base(folders: tuple[Path, ...], *settings: object) -> str:
     return h.hexdigest()
 
 
+def shows_related(page: Page) -> bool:
+    """Whether a page shows similar measures (``lib.related``): a plan's own page does. Its digest
+    covers them, and the build renders it once they are found."""
+    return isinstance(page.context.get("plan"), Plan)
+
+
 class Fingerprints:
     """Digests of pages for one build. Plans, entries and the other ``SHARED`` values are
     digested once and then stand for themselves by digest, so a list page showing 400 measures
@@ -88,7 +94,7 @@ class Fingerprints:
         """The page's digest, or None when part of its context cannot be digested (it is rendered)."""
         try:
             plan = page.context.get("plan")
-            own = isinstance(plan, Plan)
+            own = shows_related(page)
             # The page's own plan whole; any other plan (in a list, behind a measure) by its head.
             context = sorted((k, ("plan", self.whole(v)) if own and k == "plan" else self._value(v))
                              for k, v in page.context.items())

@@ -377,11 +377,25 @@ def test_templates_read_from_lib_only_what_page_fingerprints_cover():
         used |= set(re.findall(r"\blib\.(\w+)", template.read_text(encoding="utf-8")))
     assert used <= fingerprint.LIB_USES
     related = {t.name for t in (ROOT / "templates").glob("*.html") if "lib.related" in t.read_text(encoding="utf-8")}
-    assert related <= {"plan.html"}  # digested only for pages with a plan
+    assert related <= {"plan.html"}  # digested only for pages with a plan, and rendered once found
     # Other pages digest the plans they show by their heads (fingerprint.PLAN_HEAD): no body.
     bodies = {t.name for t in (ROOT / "templates").glob("*.html")
               if re.search(r"\.body\b|\.items\(\)", t.read_text(encoding="utf-8"))}
     assert bodies <= {"plan.html"}
+
+
+def test_every_page_of_a_template_showing_similar_measures_is_rendered_after_they_are_found(tmp_path):
+    # The build renders pages for which fingerprint.shows_related is true only once the similar
+    # measures are found; any other page is rendered while they are still missing from lib.
+    from site_builder import routes
+    from site_builder.build import load
+    from site_builder.diagnostics import Report
+    config, lex, lib, _similar, _edits = load(_seeds(tmp_path), Report())
+    pages = routes.pages(lib, lex, config)
+    readers = {t.name for t in (ROOT / "templates").glob("*.html") if "lib.related" in t.read_text(encoding="utf-8")}
+    late = [p for p in pages if fingerprint.shows_related(p)]
+    assert late and all(p.template in readers for p in late)
+    assert all(fingerprint.shows_related(p) for p in pages if p.template in readers)
 
 
 def test_serve_sends_pages_out_first_and_the_search_index_after(tmp_path):
