@@ -8,7 +8,14 @@
   const root = new URL("..", document.currentScript.src).pathname;
   let here = decodeURIComponent(location.pathname.slice(root.length));
   if (here === "" || here.endsWith("/")) here += "index.html";
+  // The build a reload this script asked for was for: the page it brought may be a preview whose
+  // build ended before this page first polls, so the page compares with that build, not the next.
+  const RELOADED = "live-reload-build";
   let seen = null;
+  try {
+    seen = JSON.parse(sessionStorage.getItem(RELOADED));
+    sessionStorage.removeItem(RELOADED);
+  } catch (err) { seen = null; }
   const shown = {};
   function show(kind, role, text) {
     if (!text) { if (shown[kind]) { shown[kind].remove(); delete shown[kind]; } return; }
@@ -25,6 +32,7 @@
       const state = await (await fetch(endpoint, { cache: "no-store" })).json();
       const preview = state.preview || [];
       if (seen !== null && state.id !== seen && (!preview.length || preview.includes(here))) {
+        try { sessionStorage.setItem(RELOADED, JSON.stringify(state.id)); } catch (err) { /* reload anyway */ }
         location.reload();
         return;
       }
