@@ -98,6 +98,9 @@ class Kept:
     plan_ids: dict[tuple[str, int], str] = field(default_factory=dict)
     """The last build's plan ids by ``_seed_places``: an id follows its plan's title, so the
     preview of a retitled plan finds its similar measures under the id it had."""
+    by_plan: Mapping[str, tuple[library.Entry, ...]] = field(default_factory=dict)
+    """The last build's measures by plan id (``Library.by_plan``): a preview finds each measure's
+    similar measures under the measure it was, whose number may have changed."""
 
 
 @dataclass(frozen=True)
@@ -318,6 +321,7 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
         if kept is not None:
             kept.related = lib.related
             kept.plan_ids = {place: p.id for place, p in _seed_places(lib.plans).items()}
+            kept.by_plan = lib.by_plan
     except BaseException:
         finding.stop()
         raise
@@ -417,14 +421,26 @@ def preview_pages(env: jinja2.Environment, lib: library.Library, lex: lexicon.Le
     if not places or len(places) > PREVIEW_PLANS:
         return {}
     live = {id(p) for p in lib.plans}
+    ids = {p.id for p in lib.plans}
     related = {}
     for place, plan in places.items():
-        was = kept.plan_ids.get(place, plan.id)
+        # The plan it was: the one of its id; else, retitled, the one at its place in its seed,
+        # unless another plan still has that one's id (a plan above it was added or removed).
+        was = plan.id if plan.id in kept.by_plan else kept.plan_ids.get(place)
+        if was != plan.id and was in ids:
+            was = None
+        # Each measure it was by heading and label: numbers shift when one above is added or removed.
+        then: dict[tuple, list[str]] = {}
+        for o in kept.by_plan.get(was, ()):
+            then.setdefault((o.path, o.item.label), []).append(o.id)
         for e in lib.entries_of(plan):
+            same = then.get((e.path, e.item.label), ())
+            if len(same) != 1:
+                continue
             # Only measures of plans still in this build: another's may have moved or gone.
-            found = tuple((o, c) for o, c in kept.related.get(f"{was}#{e.item.anchor}", ()) if id(o.plan) in live)
+            found = tuple((o, c) for o, c in kept.related.get(same[0], ()) if id(o.plan) in live)
             if found:
-                related[f"{plan.id}#{e.item.anchor}"] = found
+                related[e.id] = found
     lib = dataclasses.replace(lib, related=MappingProxyType(related))
     cards = render.Cards(env, lib)
     try:
