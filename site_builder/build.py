@@ -93,6 +93,9 @@ class Kept:
     records: dict[str, tuple[str, opendata.RecordPlaces]] = field(default_factory=dict)
     """Measures file → (its digest, where the last build put each entry's record in it): the
     next build copies those of the same entries from it (``opendata.files``)."""
+    seeds: dict[str, str | None] = field(default_factory=dict)
+    """Each seed's digest (``Seed``) as the last finished build found it, made or replayed: those
+    that differ now are the edited seeds whose plans a preview shows (``build``)."""
     related: Mapping[str, tuple[tuple[library.Entry, float], ...]] = field(default_factory=dict)
     """The last build's similar measures (``Library.related``), which a preview shows (``build``)."""
     plan_ids: dict[tuple[str, int], str] = field(default_factory=dict)
@@ -291,10 +294,11 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
     if before is not None:
         if strict and before.report.count("error"):
             raise StrictFailure(before.report)
+        if kept is not None:
+            kept.seeds = {s.display: s.digest for s in seeds}
         return dataclasses.replace(before, seconds=time.perf_counter() - started, kept=before.files, rendered=0,
                                    search_pending=False, timings=tuple(progress.timings))
     replay.forget(cache_dir)
-    parsed_before = set(kept.parses) if kept is not None else set()
     config, lex, lib, similar, edits = load(paths, report, cache_dir, progress, jobs, seeds, today, kept)
     if strict and report.count("error"):
         raise StrictFailure(report)
@@ -306,9 +310,11 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
     measures = similar.measures
     del similar
     try:
-        if preview is not None and kept is not None and kept.digests.whole:
+        if preview is not None and kept is not None and kept.seeds:
             with progress.step("预览"):
-                sources = {p.source for key in kept.parses.keys() - parsed_before for p in kept.parses[key][0]}
+                # Seeds, not parses: every plan is parsed again after a vocabulary change, and a
+                # process whose first build was replayed has no parses to compare with.
+                sources = {s.display for s in seeds if kept.seeds.get(s.display) != s.digest}
                 shown = preview_pages(env, lib, lex, config, sources, kept, live_reload)
                 if shown:
                     preview(shown)
@@ -392,6 +398,8 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
     with progress.step("写出"):
         write_site(files, paths.out, finish)
     manifest.save(files.written, page_prints)
+    if kept is not None:  # only now: after a failed build, the next one shows the same edit first
+        kept.seeds = {s.display: s.digest for s in seeds}
     # Recorded (here, or once index_later made the index) only when the inputs are still what the
     # build started from: a seed saved while it was parsed (then undone) would otherwise leave the
     # site of bytes no longer there, replayed.

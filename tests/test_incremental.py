@@ -354,6 +354,39 @@ def test_serve_shows_the_edited_plans_pages_first_then_makes_the_same_site(tmp_p
     assert not shown
 
 
+def test_serve_started_again_on_its_site_shows_the_first_edit_first_and_a_vocabulary_edit_not(tmp_path):
+    # serve started on the site it made before replays it (nothing is kept in memory then); the
+    # first edit is still shown first, without similar measures (none known yet). A change of
+    # vocabularies parses every plan again, but no plan was edited: nothing is shown first.
+    paths = _seeds(tmp_path)
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    paths = Paths(paths.seeds, tmp_path / "content", paths.out, paths.templates)
+    cache = tmp_path / ".cache"
+    shown: list[dict[str, bytes]] = []
+
+    def serve_build(kept):
+        shown.clear()
+        return build(paths, index=False, cache_dir=cache, live_reload=True, kept=kept, preview=shown.append)
+
+    serve_build(Kept())
+    kept = Kept()  # serve started again
+    assert [name for name, _ in serve_build(kept).timings] == ["核对输入"] and not shown
+    edits = dict(_edits(paths.seeds, paths.out))
+    edits["sentence"]()
+    serve_build(kept)
+    (pages,) = shown
+    after = _tree(paths.out)
+    ids = {p["id"] for p in json.loads(after["data/plans.json"]) if p["source"].endswith("/" + sorted(
+        paths.seeds.glob("*.txt"))[0].name)}
+    assert pages and {path.split("/")[1] for path in pages} == ids
+    related = re.compile(rb'<div class="related">.*?</div>', re.S)
+    assert {path: related.sub(b"", after[path]) for path in pages} == pages
+    words = paths.content / "words.txt"
+    words.write_text(words.read_text(encoding="utf-8") + "增收致富\n", encoding="utf-8")
+    serve_build(kept)
+    assert not shown
+
+
 def _plan_text(region: str, measures: list[str]) -> str:
     return "\n".join([f"{region}促进居民增收实施方案", "为促进城乡居民收入持续较快增长，结合本地实际，制定本方案。",
                       "一、主要任务", "（一）促进工资性收入增长", *(f"{i}.{m}" for i, m in enumerate(measures, 1))]) + "\n"
