@@ -207,8 +207,12 @@ def test_live_reload_is_only_in_serve_builds_and_reports_build_state(tmp_path):
         assert json.loads(urllib.request.urlopen(url, timeout=5).read())["preview"] == ["index.html", "plans/\u65b0/index.html"]
         assert state.id == 4
         for asked, body in (("", b"<p>preview</p>"), ("index.html?x=1", b"<p>preview</p>"),
-                            ("plans/%E6%96%B0/", b"<p>new</p>")):
+                            ("plans/%E6%96%B0/", b"<p>new</p>"), ("plans/%E6%96%B0", b"<p>new</p>"),
+                            ("plans/x/../%E6%96%B0/index.html", b"<p>new</p>")):
             assert urllib.request.urlopen(url.replace("__build", asked), timeout=5).read() == body, asked
+        for asked, body in (("", b"<p>preview</p>"), ("plans/x/../%E6%96%B0/index.html", b"<p>new</p>")):
+            head = urllib.request.urlopen(urllib.request.Request(url.replace("__build", asked), method="HEAD"), timeout=5)
+            assert (head.status, head.headers["Content-Length"], head.read()) == (200, str(len(body)), b""), asked
         assert state.end_preview() and not state.end_preview()
         assert urllib.request.urlopen(url.replace("__build", "index.html"), timeout=5).read() == page
     finally:
