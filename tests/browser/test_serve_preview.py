@@ -108,3 +108,36 @@ def test_a_page_loaded_from_a_preview_the_build_ended_before_it_polled_reloads_a
     finally:
         ctx.close()
         state.error = ""
+
+
+def test_a_page_showing_a_preview_reloads_when_the_next_preview_leaves_it_out(served, browser):
+    # Two builds close together: the first's preview shows this page, the first ends and the
+    # second's preview (of another plan) is out before the page polls again. The page shows a
+    # preview's bytes, so it must reload to the files, not wait for the second build as if
+    # it showed them.
+    out, state, url = served
+    plans = sorted(p.relative_to(out).as_posix() for p in out.glob("plans/*/index.html"))
+    plan, other = plans[0], plans[1]
+    original = (out / plan).read_bytes()
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = ctx.new_page()
+        page.goto(url + plan)
+        page.wait_for_timeout(1500)
+        h1 = page.locator("h1").inner_text()
+        page.evaluate("() => { window.__before = 1; }")
+        state.show_preview({plan: original.replace(h1.encode(), MARK.encode())})
+        page.wait_for_function("() => window.__before === undefined", timeout=5000)
+        page.wait_for_selector(".build-note", timeout=5000)
+        assert page.locator("h1").inner_text() == MARK
+        page.evaluate("() => { window.__before = 1; }")
+        state.end_preview()  # the first build ends …
+        state.id += 1
+        state.show_preview({other: (out / other).read_bytes()})  # … and the next one's preview is out
+        page.wait_for_function("() => window.__before === undefined", timeout=5000)
+        page.wait_for_function(f"() => document.querySelector('h1').innerText === {h1!r}", timeout=5000)
+        assert page.locator(".build-note").count() == 0
+    finally:
+        ctx.close()
+        state.end_preview()
+        state.id += 1
