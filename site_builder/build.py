@@ -415,7 +415,7 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
 
 PREVIEW_PLANS = 10
 """Most changed plans a serve build shows first: more is not one author's edit but a new folder
-of seeds, or changed vocabularies that parse every plan again."""
+of seeds, or many seeds replaced at once."""
 
 
 def preview_pages(env: jinja2.Environment, lib: library.Library, lex: lexicon.Lexicon, config: config_mod.Config,
