@@ -93,11 +93,17 @@ class Kept:
     records: dict[str, tuple[str, opendata.RecordPlaces]] = field(default_factory=dict)
     """Measures file → (its digest, where the last build put each entry's record in it): the
     next build copies those of the same entries from it (``opendata.files``)."""
+    seeds: dict[str, str | None] = field(default_factory=dict)
+    """Each seed's digest (``Seed``) as the last finished build found it, made or replayed: those
+    that differ now are the edited seeds whose plans a preview shows (``build``)."""
     related: Mapping[str, tuple[tuple[library.Entry, float], ...]] = field(default_factory=dict)
     """The last build's similar measures (``Library.related``), which a preview shows (``build``)."""
     plan_ids: dict[tuple[str, int], str] = field(default_factory=dict)
     """The last build's plan ids by ``_seed_places``: an id follows its plan's title, so the
     preview of a retitled plan finds its similar measures under the id it had."""
+    by_plan: Mapping[str, tuple[library.Entry, ...]] = field(default_factory=dict)
+    """The last build's measures by plan id (``Library.by_plan``): a preview finds each measure's
+    similar measures under the measure it was, whose number may have changed."""
 
 
 @dataclass(frozen=True)
@@ -288,10 +294,11 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
     if before is not None:
         if strict and before.report.count("error"):
             raise StrictFailure(before.report)
+        if kept is not None:
+            kept.seeds = {s.display: s.digest for s in seeds}
         return dataclasses.replace(before, seconds=time.perf_counter() - started, kept=before.files, rendered=0,
                                    search_pending=False, timings=tuple(progress.timings))
     replay.forget(cache_dir)
-    parsed_before = set(kept.parses) if kept is not None else set()
     config, lex, lib, similar, edits = load(paths, report, cache_dir, progress, jobs, seeds, today, kept)
     if strict and report.count("error"):
         raise StrictFailure(report)
@@ -303,9 +310,11 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
     measures = similar.measures
     del similar
     try:
-        if preview is not None and kept is not None and kept.digests.whole:
+        if preview is not None and kept is not None and kept.seeds:
             with progress.step("预览"):
-                sources = {p.source for key in kept.parses.keys() - parsed_before for p in kept.parses[key][0]}
+                # Seeds, not parses: every plan is parsed again after a vocabulary change, and a
+                # process whose first build was replayed has no parses to compare with.
+                sources = {s.display for s in seeds if kept.seeds.get(s.display) != s.digest}
                 shown = preview_pages(env, lib, lex, config, sources, kept, live_reload)
                 if shown:
                     preview(shown)
@@ -347,6 +356,7 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
         if kept is not None:
             kept.related = lib.related
             kept.plan_ids = {place: p.id for place, p in _seed_places(lib.plans).items()}
+            kept.by_plan = lib.by_plan
         if prints is not None:
             prints.lib = lib
         state = dataclasses.replace(state, lib=lib, cards=render.Cards(env, lib))
@@ -402,6 +412,8 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
     with progress.step("写出"):
         write_site(files, paths.out, finish)
     manifest.save(files.written, page_prints)
+    if kept is not None:  # only now: after a failed build, the next one shows the same edit first
+        kept.seeds = {s.display: s.digest for s in seeds}
     # Recorded (here, or once index_later made the index) only when the inputs are still what the
     # build started from: a seed saved while it was parsed (then undone) would otherwise leave the
     # site of bytes no longer there, replayed.
@@ -417,7 +429,7 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
 
 PREVIEW_PLANS = 10
 """Most changed plans a serve build shows first: more is not one author's edit but a new folder
-of seeds, or changed vocabularies that parse every plan again."""
+of seeds, or many seeds replaced at once."""
 
 
 def preview_pages(env: jinja2.Environment, lib: library.Library, lex: lexicon.Lexicon, config: config_mod.Config,
@@ -431,14 +443,26 @@ def preview_pages(env: jinja2.Environment, lib: library.Library, lex: lexicon.Le
     if not places or len(places) > PREVIEW_PLANS:
         return {}
     live = {id(p) for p in lib.plans}
+    ids = {p.id for p in lib.plans}
     related = {}
     for place, plan in places.items():
-        was = kept.plan_ids.get(place, plan.id)
+        # The plan it was: the one of its id; else, retitled, the one at its place in its seed,
+        # unless another plan still has that one's id (a plan above it was added or removed).
+        was = plan.id if plan.id in kept.by_plan else kept.plan_ids.get(place)
+        if was != plan.id and was in ids:
+            was = None
+        # Each measure it was by heading and label: numbers shift when one above is added or removed.
+        then: dict[tuple, list[str]] = {}
+        for o in kept.by_plan.get(was, ()):
+            then.setdefault((o.path, o.item.label), []).append(o.id)
         for e in lib.entries_of(plan):
+            same = then.get((e.path, e.item.label), ())
+            if len(same) != 1:
+                continue
             # Only measures of plans still in this build: another's may have moved or gone.
-            found = tuple((o, c) for o, c in kept.related.get(f"{was}#{e.item.anchor}", ()) if id(o.plan) in live)
+            found = tuple((o, c) for o, c in kept.related.get(same[0], ()) if id(o.plan) in live)
             if found:
-                related[f"{plan.id}#{e.item.anchor}"] = found
+                related[e.id] = found
     lib = dataclasses.replace(lib, related=MappingProxyType(related))
     cards = render.Cards(env, lib)
     try:

@@ -6,6 +6,7 @@ import functools
 import gc
 import http.server
 import json
+import posixpath
 import sys
 import threading
 import time
@@ -110,20 +111,47 @@ def handler_for(directory: Path, state: BuildState):
                                   ensure_ascii=False).encode("utf-8")
                 self._send(body, "application/json; charset=utf-8")
                 return
-            path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path).lstrip("/")
-            shown = state.preview.get(path + "index.html" if path.endswith("/") or not path else path)
-            if shown is not None:
-                self._send(shown, "text/html; charset=utf-8")
-                return
-            super().do_GET()
+            if not self._previewed(True):
+                super().do_GET()
 
-        def _send(self, body: bytes, kind: str) -> None:
+        def do_HEAD(self):
+            if not self._previewed(False):
+                super().do_HEAD()
+
+        def _previewed(self, body: bool) -> bool:
+            """Answer from the preview when it holds the page asked for, the path read as the files
+            are (``translate_path``): '..' resolved, a folder's index.html, a folder asked for
+            without its slash sent to it."""
+            parts = urllib.parse.urlsplit(self.path)
+            asked = urllib.parse.unquote(parts.path)
+            path = posixpath.normpath("/" + asked).lstrip("/")
+            folder = path + "/" if path else ""
+            pages = state.preview  # once: the build thread replaces it
+            if asked.endswith("/") or not path:
+                shown = pages.get(folder + "index.html")
+            elif path in pages:
+                shown = pages[path]
+            elif folder + "index.html" in pages:  # a new plan's folder is not on disk yet
+                self.send_response(301)
+                self.send_header("Location", urllib.parse.urlunsplit(parts._replace(path=parts.path + "/")))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return True
+            else:
+                shown = None
+            if shown is None:
+                return False
+            self._send(shown, "text/html; charset=utf-8", body)
+            return True
+
+        def _send(self, data: bytes, kind: str, body: bool = True) -> None:
             self.send_response(200)
             self.send_header("Content-Type", kind)
             self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(body)
+            if body:
+                self.wfile.write(data)
 
     return functools.partial(Handler, directory=str(directory))
 

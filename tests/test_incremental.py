@@ -207,8 +207,12 @@ def test_live_reload_is_only_in_serve_builds_and_reports_build_state(tmp_path):
         assert json.loads(urllib.request.urlopen(url, timeout=5).read())["preview"] == ["index.html", "plans/\u65b0/index.html"]
         assert state.id == 4
         for asked, body in (("", b"<p>preview</p>"), ("index.html?x=1", b"<p>preview</p>"),
-                            ("plans/%E6%96%B0/", b"<p>new</p>")):
+                            ("plans/%E6%96%B0/", b"<p>new</p>"), ("plans/%E6%96%B0", b"<p>new</p>"),
+                            ("plans/x/../%E6%96%B0/index.html", b"<p>new</p>")):
             assert urllib.request.urlopen(url.replace("__build", asked), timeout=5).read() == body, asked
+        for asked, body in (("", b"<p>preview</p>"), ("plans/x/../%E6%96%B0/index.html", b"<p>new</p>")):
+            head = urllib.request.urlopen(urllib.request.Request(url.replace("__build", asked), method="HEAD"), timeout=5)
+            assert (head.status, head.headers["Content-Length"], head.read()) == (200, str(len(body)), b""), asked
         assert state.end_preview() and not state.end_preview()
         assert urllib.request.urlopen(url.replace("__build", "index.html"), timeout=5).read() == page
     finally:
@@ -352,6 +356,101 @@ def test_serve_shows_the_edited_plans_pages_first_then_makes_the_same_site(tmp_p
     edits["removal"]()
     serve_build()  # no plan changed, one is gone
     assert not shown
+
+
+def test_serve_started_again_on_its_site_shows_the_first_edit_first_and_a_vocabulary_edit_not(tmp_path):
+    # serve started on the site it made before replays it (nothing is kept in memory then); the
+    # first edit is still shown first, without similar measures (none known yet). A change of
+    # vocabularies parses every plan again, but no plan was edited: nothing is shown first.
+    paths = _seeds(tmp_path)
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    paths = Paths(paths.seeds, tmp_path / "content", paths.out, paths.templates)
+    cache = tmp_path / ".cache"
+    shown: list[dict[str, bytes]] = []
+
+    def serve_build(kept):
+        shown.clear()
+        return build(paths, index=False, cache_dir=cache, live_reload=True, kept=kept, preview=shown.append)
+
+    serve_build(Kept())
+    kept = Kept()  # serve started again
+    assert [name for name, _ in serve_build(kept).timings] == ["核对输入"] and not shown
+    edits = dict(_edits(paths.seeds, paths.out))
+    edits["sentence"]()
+    serve_build(kept)
+    (pages,) = shown
+    after = _tree(paths.out)
+    ids = {p["id"] for p in json.loads(after["data/plans.json"]) if p["source"].endswith("/" + sorted(
+        paths.seeds.glob("*.txt"))[0].name)}
+    assert pages and {path.split("/")[1] for path in pages} == ids
+    related = re.compile(rb'<div class="related">.*?</div>', re.S)
+    assert {path: related.sub(b"", after[path]) for path in pages} == pages
+    words = paths.content / "words.txt"
+    words.write_text(words.read_text(encoding="utf-8") + "增收致富\n", encoding="utf-8")
+    serve_build(kept)
+    assert not shown
+
+
+def _plan_text(region: str, measures: list[str]) -> str:
+    return "\n".join([f"{region}促进居民增收实施方案", "为促进城乡居民收入持续较快增长，结合本地实际，制定本方案。",
+                      "一、主要任务", "（一）促进工资性收入增长", *(f"{i}.{m}" for i, m in enumerate(measures, 1))]) + "\n"
+
+
+_RETURN = "支持返乡创业。落实创业担保贷款政策，为返乡农民工提供创业指导和一次性创业补贴。"
+_FARMS = "壮大农村集体经济。盘活集体资产资源，增加集体经营收入和成员分红。"
+_WAGES = "完善工资正常增长机制。落实最低工资标准调整制度，合理提高职工工资水平。"
+_SKILLS = "加强技能培训。对退役军人开展免费职业技能培训并给予培训补贴。"
+_JOBS = "扩大就业岗位供给。支持企业吸纳高校毕业生就业，统筹开发公益性岗位。"
+
+
+def _similar(page: bytes) -> dict[str, list[str]]:
+    """Each measure of a plan page by its label → the labels of its similar measures elsewhere."""
+    html = page.decode("utf-8")
+    out = {}
+    for m in re.finditer(r'<h\d id="m-[^"]+"><span class="marker">[^<]*</span>([^<]*)</h\d>(.*?)<p class="permalink">',
+                         html, re.S):
+        shown = re.search(r'<div class="related">(.*?)</div>', m.group(2), re.S)
+        out[m.group(1)] = re.findall(r'<li><a [^>]*>([^<]*)</a>', shown.group(1)) if shown else []
+    return out
+
+
+def test_a_preview_shows_each_measure_the_similar_measures_the_last_build_found_for_it(tmp_path):
+    # The last build's similar measures are found again for the plan the edited one was, and
+    # for each of its measures, the measure it was: not by place in the file alone, nor by
+    # number, which shift when a plan or measure above is added or removed.
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "two.txt").write_text(_plan_text("浙江省温州市洞头区", [_RETURN.replace("返乡创业", "返乡入乡创业", 1), _WAGES])
+                                   + "\n" + _plan_text("辽宁省大连市金普新区", [_FARMS, _JOBS, _SKILLS]), encoding="utf-8")
+    (seeds / "one.txt").write_text(_plan_text("江苏省南京市玄武区", [_RETURN, _FARMS, _WAGES, _SKILLS]), encoding="utf-8")
+    paths = Paths(seeds, ROOT / "content", tmp_path / "out", ROOT / "templates")
+    kept, shown = Kept(), []
+
+    def serve_build():
+        shown.clear()
+        build(paths, index=False, cache_dir=tmp_path / ".cache", live_reload=True, kept=kept, preview=shown.append)
+        return {p["source"].rsplit("/", 1)[-1] + ":" + p["title"][:5]: f"plans/{p['id']}/index.html"
+                for p in json.loads((paths.out / "data/plans.json").read_text(encoding="utf-8"))}
+
+    at = serve_build()
+    before = {name: _similar((paths.out / path).read_bytes()) for name, path in at.items()}
+    assert before["two.txt:辽宁省大连"] == {"壮大农村集体经济": [_FARMS.split("。")[0]], "扩大就业岗位供给": [],
+                                        "加强技能培训": [_SKILLS.split("。")[0]]}
+    # The first plan of two.txt removed: the other one is now first in its file.
+    (seeds / "two.txt").write_text(_plan_text("辽宁省大连市金普新区", [_FARMS, _JOBS, _SKILLS]), encoding="utf-8")
+    at = serve_build()
+    (pages,) = shown
+    assert set(pages) == {at["two.txt:辽宁省大连"]}
+    assert _similar(pages[at["two.txt:辽宁省大连"]]) == before["two.txt:辽宁省大连"]
+    before = {name: _similar((paths.out / path).read_bytes()) for name, path in at.items()}
+    # A measure added above the others of one.txt: each of them is numbered one more.
+    (seeds / "one.txt").write_text(_plan_text("江苏省南京市玄武区", [_JOBS, _RETURN, _FARMS, _WAGES, _SKILLS]),
+                                   encoding="utf-8")
+    at = serve_build()
+    (pages,) = shown
+    got = _similar(pages[at["one.txt:江苏省南京"]])
+    assert got == {label: before["one.txt:江苏省南京"].get(label, []) for label in got}
+    assert got["壮大农村集体经济"] and got["加强技能培训"]  # still found: each is the measure it was
 
 
 def test_a_template_change_renders_every_page_again(tmp_path):

@@ -71,3 +71,73 @@ def test_a_preview_reloads_only_its_pages_then_the_build_reloads_all(served, bro
         assert edited.locator("h1").inner_text() == h1 and edited.locator(".build-note").count() == 0
     finally:
         ctx.close()
+
+
+def test_a_page_loaded_from_a_preview_the_build_ended_before_it_polled_reloads_again(served, browser):
+    # The reload a preview asks for fetches the preview; if the build ends (here: fails) before the
+    # reloaded page first polls, the state it reads no longer names the preview. The page must
+    # not stay on the preview's bytes, shown as if they were the finished site.
+    out, state, url = served
+    plan = sorted(p.relative_to(out).as_posix() for p in out.glob("plans/*/index.html"))[-1]
+    original = (out / plan).read_bytes()
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = ctx.new_page()
+        page.goto(url + plan)
+        page.wait_for_timeout(1500)  # polled once: it knows the build it shows
+        h1 = page.locator("h1").inner_text()
+        ended = []
+
+        def build_ends_while_it_loads(route):
+            response = route.fetch()
+            if state.preview and not ended:  # the preview's bytes are on their way: the build fails
+                state.end_preview()
+                state.error = "seeds/x.txt:3: error: 坏了"
+                state.id += 1
+                ended.append(True)
+            route.fulfill(response=response)
+
+        page.route(lambda u: u.endswith(plan), build_ends_while_it_loads)
+        page.evaluate("() => { window.__before = 1; }")
+        state.show_preview({plan: original.replace(h1.encode(), MARK.encode())})
+        page.wait_for_function("() => window.__before === undefined", timeout=5000)
+        assert ended
+        # Back to the last good site, with the error over it.
+        page.wait_for_function(f"() => document.querySelector('h1').innerText === {h1!r}", timeout=5000)
+        page.wait_for_selector(".build-error", timeout=5000)
+    finally:
+        ctx.close()
+        state.error = ""
+
+
+def test_a_page_showing_a_preview_reloads_when_the_next_preview_leaves_it_out(served, browser):
+    # Two builds close together: the first's preview shows this page, the first ends and the
+    # second's preview (of another plan) is out before the page polls again. The page shows a
+    # preview's bytes, so it must reload to the files, not wait for the second build as if
+    # it showed them.
+    out, state, url = served
+    plans = sorted(p.relative_to(out).as_posix() for p in out.glob("plans/*/index.html"))
+    plan, other = plans[0], plans[1]
+    original = (out / plan).read_bytes()
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = ctx.new_page()
+        page.goto(url + plan)
+        page.wait_for_timeout(1500)
+        h1 = page.locator("h1").inner_text()
+        page.evaluate("() => { window.__before = 1; }")
+        state.show_preview({plan: original.replace(h1.encode(), MARK.encode())})
+        page.wait_for_function("() => window.__before === undefined", timeout=5000)
+        page.wait_for_selector(".build-note", timeout=5000)
+        assert page.locator("h1").inner_text() == MARK
+        page.evaluate("() => { window.__before = 1; }")
+        state.end_preview()  # the first build ends …
+        state.id += 1
+        state.show_preview({other: (out / other).read_bytes()})  # … and the next one's preview is out
+        page.wait_for_function("() => window.__before === undefined", timeout=5000)
+        page.wait_for_function(f"() => document.querySelector('h1').innerText === {h1!r}", timeout=5000)
+        assert page.locator(".build-note").count() == 0
+    finally:
+        ctx.close()
+        state.end_preview()
+        state.id += 1
