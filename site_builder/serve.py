@@ -24,23 +24,35 @@ DEBOUNCE = 0.3
 @dataclass
 class BuildState:
     """What the page's live-reload script polls: a build counter and the last error, if any; and
-    the pages shown ahead of a build still running (``build``'s ``preview``)."""
+    the pages shown ahead of a build still running (``build``'s ``preview``). Changed and read
+    under ``lock``, so a poll never sees one build's counter with another's preview."""
 
     id: int = 0
     error: str = ""
     preview: dict[str, bytes] = field(default_factory=dict)
     """Site path → bytes served instead of the file there until the build ends: the edited
     plans' pages, made as soon as they are linked."""
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def show_preview(self, pages: dict[str, bytes]) -> None:
-        self.preview = pages
-        self.id += 1
+        with self.lock:
+            self.preview = pages
+            self.id += 1
         print(f"已预览修改的方案：{len(pages)} 个页面；其余页面生成中……", flush=True)
 
-    def end_preview(self) -> bool:
-        """Serve the files again; whether a preview was showing (the open page must reload)."""
-        shown, self.preview = bool(self.preview), {}
-        return shown
+    def finished(self, error: str = "") -> None:
+        """A build ended: the files are served again and open pages reload, to the new site or,
+        after a failure (``error``), to the last good one if a preview had reloaded them."""
+        with self.lock:
+            if not error or self.preview:
+                self.id += 1
+            self.preview = {}
+            self.error = error
+
+    def polled(self) -> dict:
+        """What ``/__build`` answers."""
+        with self.lock:
+            return {"id": self.id, "error": self.error, "preview": sorted(self.preview)}
 
 
 def rebuild(paths: Paths, state: BuildState, cache_dir: Path | None, pending: threading.Event | None = None,
@@ -52,16 +64,12 @@ def rebuild(paths: Paths, state: BuildState, cache_dir: Path | None, pending: th
         s = build(paths, cache_dir=cache_dir, live_reload=True, progress=progress.terminal(), jobs=parallel.cores(),
                   search_later=True, kept=kept, preview=state.show_preview)
     except BaseException as exc:
-        previewed = state.end_preview()
         if not isinstance(exc, Exception):
+            state.finished(state.error)
             raise
-        _failed(state, exc)
-        if previewed:  # the open page goes back to the last good site, with the error over it
-            state.id += 1
+        state.finished(_failed(exc))
         return
-    state.end_preview()
-    state.error = ""
-    state.id += 1
+    state.finished()
     # Each build freezes what it made, which resets the collector's counts, so its older
     # generations would seldom be collected in a long serve: once per build, while idle.
     gc.collect()
@@ -72,16 +80,17 @@ def rebuild(paths: Paths, state: BuildState, cache_dir: Path | None, pending: th
         _index_later(paths, pending, cache_dir, s)
 
 
-def _failed(state: BuildState, exc: Exception) -> None:
+def _failed(exc: Exception) -> str:
+    """The error a failed build shows in the page, said in the terminal too."""
     if isinstance(exc, InputError):
-        state.error = str(exc.diagnostic)
         print(f"生成失败，继续提供上一次的网站：{exc.diagnostic}", flush=True)
-    elif isinstance(exc, StrictFailure):
-        state.error = str(exc)
+        return str(exc.diagnostic)
+    if isinstance(exc, StrictFailure):
         print(f"生成失败：{exc}", flush=True)
-    else:  # a template bug must not stop the preview server
-        state.error = f"{type(exc).__name__}: {exc}"
-        print(f"生成失败，继续提供上一次的网站：{state.error}", flush=True)
+        return str(exc)
+    error = f"{type(exc).__name__}: {exc}"  # a template bug must not stop the preview server
+    print(f"生成失败，继续提供上一次的网站：{error}", flush=True)
+    return error
 
 
 def _index_later(paths: Paths, pending: threading.Event | None, cache_dir: Path | None, made: Summary) -> None:
@@ -107,8 +116,7 @@ def handler_for(directory: Path, state: BuildState):
 
         def do_GET(self):
             if self.path.split("?")[0].endswith("/__build"):
-                body = json.dumps({"id": state.id, "error": state.error, "preview": sorted(state.preview)},
-                                  ensure_ascii=False).encode("utf-8")
+                body = json.dumps(state.polled(), ensure_ascii=False).encode("utf-8")
                 self._send(body, "application/json; charset=utf-8")
                 return
             if not self._previewed(True):

@@ -213,7 +213,12 @@ def test_live_reload_is_only_in_serve_builds_and_reports_build_state(tmp_path):
         for asked, body in (("", b"<p>preview</p>"), ("plans/x/../%E6%96%B0/index.html", b"<p>new</p>")):
             head = urllib.request.urlopen(urllib.request.Request(url.replace("__build", asked), method="HEAD"), timeout=5)
             assert (head.status, head.headers["Content-Length"], head.read()) == (200, str(len(body)), b""), asked
-        assert state.end_preview() and not state.end_preview()
+        state.finished("seeds/x.txt:3: error: 坏了")  # failed: back to the files, the open page reloads
+        assert state.polled() == {"id": 5, "error": "seeds/x.txt:3: error: 坏了", "preview": []}
+        state.finished("seeds/x.txt:3: error: 坏了")  # failed again, no preview: only the error
+        assert state.id == 5
+        state.finished()
+        assert state.polled() == {"id": 6, "error": "", "preview": []}
         assert urllib.request.urlopen(url.replace("__build", "index.html"), timeout=5).read() == page
     finally:
         server.shutdown()

@@ -63,8 +63,7 @@ def test_a_preview_reloads_only_its_pages_then_the_build_reloads_all(served, bro
         assert not _reloaded(other) and other.locator(".build-note").count() == 0
         # The build is done: every open page reloads, and shows the files.
         edited.evaluate("() => { window.__before = 1; }")
-        state.end_preview()
-        state.id += 1
+        state.finished()
         for page in (edited, other):
             page.wait_for_function("() => window.__before === undefined", timeout=5000)
         edited.wait_for_load_state()
@@ -91,9 +90,7 @@ def test_a_page_loaded_from_a_preview_the_build_ended_before_it_polled_reloads_a
         def build_ends_while_it_loads(route):
             response = route.fetch()
             if state.preview and not ended:  # the preview's bytes are on their way: the build fails
-                state.end_preview()
-                state.error = "seeds/x.txt:3: error: 坏了"
-                state.id += 1
+                state.finished("seeds/x.txt:3: error: 坏了")
                 ended.append(True)
             route.fulfill(response=response)
 
@@ -131,13 +128,11 @@ def test_a_page_showing_a_preview_reloads_when_the_next_preview_leaves_it_out(se
         page.wait_for_selector(".build-note", timeout=5000)
         assert page.locator("h1").inner_text() == MARK
         page.evaluate("() => { window.__before = 1; }")
-        state.end_preview()  # the first build ends …
-        state.id += 1
+        state.finished()  # the first build ends …
         state.show_preview({other: (out / other).read_bytes()})  # … and the next one's preview is out
         page.wait_for_function("() => window.__before === undefined", timeout=5000)
         page.wait_for_function(f"() => document.querySelector('h1').innerText === {h1!r}", timeout=5000)
         assert page.locator(".build-note").count() == 0
     finally:
         ctx.close()
-        state.end_preview()
-        state.id += 1
+        state.finished()
