@@ -343,12 +343,12 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
         # The pages showing similar measures (plans' own) go last: the search for those runs
         # beside the others (at 3,000 plans it outlasted the page list by 3-4 s).
         late = [fingerprint.shows_related(page) for page in pages]
-        made: list = [None] * len(pages)
+        outcome: list = [None] * len(pages)
         batches = _batches([i for i, x in enumerate(late) if not x])
         done = parallel.run(_render_batch, batches, state, jobs)
         for batch, results in zip(batches, progress.over("生成页面", done, len(batches))):
             for i, result in zip(batch, results):
-                made[i] = result
+                outcome[i] = result
         with progress.step("类似措施"):
             found = finding.result()  # with one job the search runs here, the collector on: its garbage is short-lived
             with frozen_after():
@@ -364,10 +364,10 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
         done = parallel.run(_render_batch, batches, state, jobs)
         for batch, results in zip(batches, progress.over("生成方案页面", done, len(batches))):
             for i, result in zip(batch, results):
-                made[i] = result
+                outcome[i] = result
         page_prints: dict[str, str] = {}
         rendered = 0
-        for page, (digest, placed, fresh) in zip(pages, made):
+        for page, (digest, placed, fresh) in zip(pages, outcome):
             files.note(page.path, page.template, placed)
             rendered += fresh
             if digest:
@@ -434,11 +434,11 @@ of seeds, or many seeds replaced at once."""
 
 def preview_pages(env: jinja2.Environment, lib: library.Library, lex: lexicon.Lexicon, config: config_mod.Config,
                   sources: set[str], kept: Kept, live_reload: bool) -> dict[str, bytes]:
-    """Path → bytes of the pages of the plans from ``sources`` (the seeds parsed again) as this
-    build makes them, but with the similar measures the last build found (``Kept.related``), of
-    plans that are still the same: finding them again is a search over every measure, which the
-    preview does not wait for. Empty when there are none or more than PREVIEW_PLANS, or when a
-    page cannot be rendered (the build then says why)."""
+    """Path → bytes of the pages of the plans from ``sources`` (seeds changed since the last
+    finished build) as this build makes them, but with the similar measures the last build found
+    (``Kept.related``), of plans that are still the same: finding them again is a search over
+    every measure, which the preview does not wait for. Empty when there are none or more than
+    PREVIEW_PLANS, or when a page cannot be rendered (the build then says why)."""
     places = {place: p for place, p in _seed_places(lib.plans).items() if p.source in sources}
     if not places or len(places) > PREVIEW_PLANS:
         return {}
