@@ -63,12 +63,12 @@ def rebuild(paths: Paths, state: BuildState, cache_dir: Path | None, pending: th
     try:
         s = build(paths, cache_dir=cache_dir, live_reload=True, progress=progress.terminal(), jobs=parallel.cores(),
                   search_later=True, kept=kept, preview=state.show_preview)
-    except BaseException as exc:
-        if not isinstance(exc, Exception):
-            state.finished(state.error)
-            raise
+    except Exception as exc:
         state.finished(_failed(exc))
         return
+    except BaseException:  # interrupted: serve no preview of a build that will not end
+        state.finished(state.error)
+        raise
     state.finished()
     # Each build freezes what it made, which resets the collector's counts, so its older
     # generations would seldom be collected in a long serve: once per build, while idle.
