@@ -372,6 +372,10 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
             rendered += fresh
             if digest:
                 page_prints[page.path] = digest
+        if kept is not None and prints is not None:
+            kept.digests.base = base
+            kept.digests.pages = {page.path: (page, page_prints[page.path]) for page, is_late in zip(pages, late)
+                                  if not is_late and page.path in page_prints}
         with progress.step("其他文件"):
             made, site_map, records = others.result()
             for path, origin, put in made:

@@ -5,6 +5,7 @@ import hashlib
 import pickle  # noqa: S403 - only dumps, to digest values; nothing is ever loaded
 import sys
 from dataclasses import fields
+from operator import is_
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import MappingProxyType
@@ -89,12 +90,19 @@ class Fingerprints:
         self._whole: dict[int, bytes] = {}
         """id → digest of each plan digested whole (for its own pages)."""
         self._shared: dict[int, bytes] = {}
+        self._pairs: dict[tuple[int, int], bool] = {}
+        """(id, id) → whether two dataclasses or long lists are the ``same``."""
+        self._fields: dict[type, tuple[str, ...]] = {}
 
     def of(self, page: Page) -> str | None:
         """The page's digest, or None when part of its context cannot be digested (it is rendered)."""
         try:
             plan = page.context.get("plan")
             own = shows_related(page)
+            if not own:
+                before = self._before(page)
+                if before is not None:
+                    return before
             # The page's own plan whole; any other plan (in a list, behind a measure) by its head.
             context = sorted((k, ("plan", self.whole(v)) if own and k == "plan" else self._value(v))
                              for k, v in page.context.items())
@@ -107,6 +115,52 @@ class Fingerprints:
             return self._digest((self.base, page.path, page.template, page.title, context, related)).hex()
         except (pickle.PicklingError, TypeError, ValueError, AttributeError, RecursionError):
             return None
+
+    def _before(self, page: Page) -> str | None:
+        """The digest the previous build gave this page, when that build's page at this path
+        showed the same (``same``): comparing is a third of the work of digesting."""
+        memo = self.memo
+        if memo is None or memo.base != self.base:
+            return None
+        old = memo.pages.get(page.path)
+        if old is None or old[0].template != page.template or old[0].title != page.title:
+            return None
+        return old[1] if self.same(page.context, old[0].context) else None
+
+    def same(self, a, b) -> bool:
+        """Whether two page contexts show the same: plans and entries are the same objects (the
+        memo holds the previous build's, so an id is never another's), a ``Shown`` holds the
+        same ones, everything else is equal. Pairs of dataclasses and long lists are compared
+        once: every group page holds the same kinds of help, every page its regions."""
+        if a is b:
+            return True
+        kind = type(a)
+        if kind is not type(b) or kind in BY_IDENTITY:
+            return False
+        if kind is Shown:
+            return len(a) == len(b) and all(map(is_, a, b))
+        if kind is str or kind is int:
+            return a == b
+        long = kind in (list, tuple, dict, MappingProxyType) and len(a) > SHARED_LIST
+        names = None
+        if long or kind in self._fields:
+            known = self._pairs.get((id(a), id(b)))
+            if known is not None:
+                return known
+        if kind is list or kind is tuple:
+            found = len(a) == len(b) and all(map(self.same, a, b))
+        elif kind is dict or kind is MappingProxyType:
+            found = a.keys() == b.keys() and all(self.same(v, b[k]) for k, v in a.items())
+        else:
+            names = self._fields.get(kind)
+            if names is None and hasattr(kind, "__dataclass_fields__"):
+                names = self._fields[kind] = tuple(f.name for f in fields(kind))
+            if names is None:
+                return a == b  # a number, a set of anchors, None
+            found = all(self.same(getattr(a, n), getattr(b, n)) for n in names)
+        if long or names is not None:
+            self._pairs[(id(a), id(b))] = found  # both live as long as the pages
+        return found
 
     def _value(self, value) -> bytes | object:
         # A list or dict shown on many pages (every department, every group) is digested once.
@@ -197,13 +251,23 @@ def _warm_part(part: range, shared: tuple[Fingerprints, list]) -> list[bytes]:
     return out
 
 
+BY_IDENTITY = frozenset({Plan, Entry})
+"""What two pages show the ``same`` only as the same object: one equal by value may be another
+parse, and comparing two plans by value walks all they hold."""
+
+
 class Memo:
     """Digests of plans and entries kept by a long-lived process (serve) from one build to the
     next: an object it still has need not be digested again. Frozen dataclasses, digested from
     their fields alone (never the build's base), so an object's digest stays its own. Holding
-    each object keeps its id from being reused by another."""
+    each object keeps its id from being reused by another. And the last build's pages with
+    their digests, by path: a page showing the ``same`` gets that digest without digesting it."""
 
     def __init__(self) -> None:
+        self.base = ""
+        """The base (``base``) the pages were digested with: with another, none is taken."""
+        self.pages: dict[str, tuple[Page, str]] = {}
+        """Path → (the page, its digest), of every page but those showing similar measures."""
         self.known: dict[int, tuple[object, bytes]] = {}
         """id → (plan or entry, ``Fingerprints.known`` of it)."""
         self.whole: dict[int, tuple[object, bytes]] = {}

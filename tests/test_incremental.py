@@ -836,3 +836,54 @@ def test_a_serve_build_is_replayed_once_its_search_index_was_made_after_it(tmp_p
     seeds[2].write_bytes(edited)
     index_later(paths, cache_dir=cache, made=s)
     assert len(build(paths, **serve).timings) > 1
+
+
+def test_pages_showing_the_same_objects_take_the_last_builds_digest_and_others_are_digested(tmp_path, monkeypatch):
+    # serve keeps the last build's pages: one whose context shows the same plans and entries (the
+    # same objects) and otherwise equal values takes that page's digest without digesting it.
+    paths = _seeds(tmp_path)
+    cache = tmp_path / ".cache"
+    kept = Kept()
+    build(paths, index=False, cache_dir=cache, kept=kept)
+    missed: list[str] = []
+    taken: list[str] = []
+    real = fingerprint.Fingerprints._before
+
+    def spy(self, page):
+        found = real(self, page)
+        (taken if found is not None else missed).append(page.path)
+        return found
+
+    monkeypatch.setattr(fingerprint.Fingerprints, "_before", spy)
+    before = _tree(paths.out)
+    _edits(paths.seeds, paths.out)[0][1]()  # a sentence added to one plan
+    build(paths, index=False, cache_dir=cache, kept=kept)
+    after = _tree(paths.out)
+    changed = {p for p in after if p.endswith(".html") and before.get(p) != after[p]}
+    assert len(missed) < len(taken)  # on these five plans one edit shows on a third of the pages
+    # Every page that came out different was digested again (else it would have been kept stale).
+    assert changed - {p for p in changed if p.startswith("plans/")} <= set(missed)
+
+
+def test_same_compares_plans_and_entries_as_objects_and_the_rest_by_value(tmp_path):
+    import dataclasses
+    from site_builder import routes
+    from site_builder.build import load
+    from site_builder.diagnostics import Report
+    _config, _lex, lib, _similar, _edits = load(_seeds(tmp_path), Report())
+    prints = fingerprint.Fingerprints(lib, "base")
+    a, b, c = lib.entries[:3]
+    region = next(iter(lib.regions.values()))
+    twin = dataclasses.replace(a)
+    assert twin == a  # equal by value, yet another object: maybe another parse
+    context = {"sections": [(region, 0, 2, routes.Shown((a, b)), None)] * 6, "count": 2, "plan_list": [a.plan]}
+    copy = {"sections": [(dataclasses.replace(region), 0, 2, routes.Shown((a, b)), None)] * 6, "count": 2,
+            "plan_list": [a.plan]}
+    assert prints.same(context, copy)
+    assert not prints.same(context, {**copy, "count": 3})
+    assert not prints.same(context, {**copy, "sections": [(region, 0, 2, routes.Shown((a, c)), None)] * 6})
+    assert not prints.same(context, {**copy, "sections": [(region, 0, 2, routes.Shown((twin, b)), None)] * 6})
+    assert not prints.same(context, {**copy, "plan_list": [dataclasses.replace(a.plan)]})
+    assert not prints.same(context, {**copy, "sections": [(dataclasses.replace(region, name="别处"), 0, 2,
+                                                            routes.Shown((a, b)), None)] * 6})
+    assert not prints.same(context, {**copy, "extra": 1})
