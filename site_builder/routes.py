@@ -402,13 +402,23 @@ def _department_pages(lib: Library, lex: Lexicon, places) -> list[Page]:
     """One page per canonical department that answers for something, its lead roles first."""
     listed = [(lex.department(name), entries) for name, entries in lib.by_department.items()]
     listed.sort(key=lambda d: (-len(d[1]), lex.departments.index(d[0])))
-    # Each department's lead measures, found once: its list is cut by role on every part page.
-    # (By id: entries live as long as the library, and hashing an Entry hashes its whole plan.)
-    leads = {dep.name: {id(e) for e in es if _leads(e, dep)} for dep, es in listed}
+    # Each department's lead measures (its list is cut by role on every part page) and the names
+    # printed for it, in one pass over the measures, not one per department naming them: a
+    # measure names five departments or more. (Leads by id: entries live as long as the library,
+    # and hashing an Entry hashes its whole plan.)
+    leads: dict[str, set[int]] = {dep.name: set() for dep, _es in listed}
+    names: dict[str, set[str]] = {dep.name: set() for dep, _es in listed}
+    for e in lib.entries:
+        for u in e.item.lead_units:
+            if u.canonical:
+                leads[u.canonical].add(id(e))
+        for u in e.item.lead_units + e.item.units:
+            if u.canonical:
+                names[u.canonical].add(u.name)
     index = [(dep, len(es), len(leads[dep.name])) for dep, es in listed]
     out = [Page(DEPARTMENTS, "departments.html", "按部门浏览", {"departments": index})]
     for dep, entries in listed:
-        printed = sorted({u.name for e in entries for u in e.item.lead_units + e.item.units if u.canonical == dep.name})
+        printed = sorted(names[dep.name])
         context = {"department": dep, "printed": printed, "part_of": None, "overview": [], "pager": []}
         if len(entries) <= PAGE_LIMIT:
             out.append(Page(url_for(dep), "department.html", f"{dep.name}负责的政策措施",
@@ -444,10 +454,6 @@ def _roles(lib: Library, lead_ids: set[int], entries, places, base: int | None) 
 
     return {"lead": sections(lead), "shared": sections(shared),
             "lead_count": len(lead), "shared_count": len(shared)}
-
-
-def _leads(entry: Entry, dep: Department) -> bool:
-    return any(u.canonical == dep.name for u in entry.item.lead_units)
 
 
 def _policy_pages(lib: Library, places) -> list[Page]:
