@@ -33,7 +33,11 @@ def index_script(pages: list[Page], lib: Library, lex: Lexicon) -> bytes:
     for plan in lib.plans:
         if url_for(plan) in index_of:
             cut = lib.cut_of(plan)
-            _walk(plan.body, lambda anchor, plan=plan, cut=cut: index_of[url_for(PlanPart(plan, cut.page(anchor)))], parts)
+            if cut.pages == 1:  # most plans: every anchor on the one page, looked up once
+                _walk(plan.body, lambda _anchor, at=index_of[url_for(plan)]: at, parts)
+            else:
+                _walk(plan.body, lambda anchor, plan=plan, cut=cut: index_of[url_for(PlanPart(plan, cut.page(anchor)))],
+                      parts)
     # A plan's title carries its validity, so a search result never presents an expired plan as current.
     status = {url_for(PlanPart(plan, n)): lib.status(plan) for plan in lib.plans for n in range(1, lib.cut_of(plan).pages + 1)}
     data = {"pages": [[p.path, f"{p.title}（{status[p.path]}）" if p.path in status else p.title] for p in listed],
