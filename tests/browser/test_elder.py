@@ -18,7 +18,7 @@ NARROW = 320
 # one-line form controls are exempt from the line-height rule, which WCAG 1.4.8 sets for running
 # text. A link that flows inline in a paragraph (in a sentence) is exempt from the target size, as
 # WCAG 2.5.8's "inline" exception allows; links and buttons in navigation, lists, tables and forms,
-# and chips or buttons set as blocks inside a paragraph, are not.
+# the departments under a measure, and chips or buttons set as blocks inside a paragraph, are not.
 MEASURE = """([minText, minLine, minTarget]) => {
   const shown = el => {
     const s = getComputedStyle(el), r = el.getBoundingClientRect();
@@ -46,7 +46,9 @@ MEASURE = """([minText, minLine, minTarget]) => {
     if (px < minText - 0.05) small.push(`${name(el)} ${px.toFixed(1)}px`);
   }
   for (const el of document.querySelectorAll('a[href], button, summary, input:not([type=hidden]), select, [tabindex="0"]')) {
-    if (!shown(el) || (el.matches('a') && el.closest('p') && getComputedStyle(el).display === 'inline')) continue;
+    // The departments under a measure are a list set in a paragraph, not a sentence: never exempt.
+    const inline = el.matches('a') && el.closest('p') && !el.closest('.units') && getComputedStyle(el).display === 'inline';
+    if (!shown(el) || inline) continue;
     const r = el.getBoundingClientRect();
     if (r.width < minTarget - 0.5 || r.height < minTarget - 0.5)
       targets.push(`${name(el)} ${Math.round(r.width)}×${Math.round(r.height)}`);
@@ -105,9 +107,11 @@ def test_the_measure_catches_small_text_tight_lines_and_small_targets(site_url, 
     small_phone.goto(site_url + "index.html")
     small_phone.evaluate("""document.querySelector('main').insertAdjacentHTML('beforeend',
       '<ul><li><a href="#" style="font-size:12px;line-height:1.2">小</a></li></ul>'
+      + '<p class="units">责任单位 <a href="#" style="display:inline">市某局</a></p>'
       + '<div style="width:400px">宽</div>')""")
     with pytest.raises(AssertionError) as failed:
         _check(small_phone, "tampered home")
     text = str(failed.value)
     assert "text under 14px" in text and "line height under" in text and "tap targets" in text
     assert "at 320px scrollWidth" in text
+    assert 'a "市某局"' in text  # a department under a measure is a target, even set inline
