@@ -17,8 +17,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from itertools import islice
-from operator import mul
+from itertools import chain, islice
+from operator import itemgetter, mul
 
 from . import parallel
 
@@ -44,10 +44,12 @@ def vectors(bags: list[tuple[str, ...]], copies: list[int] | None = None) -> lis
         for w in bag:
             df[w] += c
     n = sum(copies)
+    # Words in more than a fifth of all measures (and more than ten) are policy boilerplate. Each
+    # word's IDF is worked out once, not once per text holding it: the same floats.
+    idf = {w: math.log(n / d) for w, d in df.items() if d <= max(10, n / 5)}
     out = []
     for bag in counted:
-        # Words in more than a fifth of all measures (and more than ten) are policy boilerplate.
-        vec = {w: (1 + math.log(c)) * math.log(n / df[w]) for w, c in bag.items() if df[w] <= max(10, n / 5)}
+        vec = {w: (1 + math.log(c)) * idf[w] for w, c in bag.items() if w in idf}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         out.append({w: v / norm for w, v in vec.items()})
     return out
@@ -131,8 +133,9 @@ def _score(ks: range, shared) -> list[list[tuple[float, int]]]:
     for k in ks:
         v = vecs[k]
         get = v.__getitem__
-        common = Counter(m for w in tops[k] for m in index[w])
-        best = sorted(common.items(), key=lambda c: (-c[1], c[0]))[:MAX_CANDIDATES]
+        common = Counter(chain.from_iterable(index[w] for w in tops[k]))
+        # Most words shared first, ties by index: sorted by index, then stably by count.
+        best = sorted(sorted(common.items()), key=itemgetter(1), reverse=True)[:MAX_CANDIDATES]
         scored = []
         for m, _ in best:
             other = vecs[m]
