@@ -89,7 +89,8 @@ class Kept:
     entries: dict[tuple[str, int], library.Linked] = field(default_factory=dict)
     """Each plan's entries as the last build linked them (``library.link_apart``)."""
     digests: fingerprint.Memo = field(default_factory=fingerprint.Memo)
-    """The digests of the last build's plans and entries (``fingerprint.Fingerprints.warm``)."""
+    """The digests of the last build's plans and entries (``fingerprint.Fingerprints.warm``), and
+    its pages with theirs (``fingerprint.Memo.pages``)."""
     records: dict[str, tuple[str, opendata.RecordPlaces]] = field(default_factory=dict)
     """Measures file → (its digest, where the last build put each entry's record in it): the
     next build copies those of the same entries from it (``opendata.files``)."""
@@ -359,6 +360,9 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
             kept.by_plan = lib.by_plan
         if prints is not None:
             prints.lib = lib
+            # The last build's pages were for the pages just made (plan pages never take their
+            # digest): let them go before the plan pages' workers are forked.
+            prints.memo = None
         state = dataclasses.replace(state, lib=lib, cards=render.Cards(env, lib))
         batches = _batches([i for i, x in enumerate(late) if x])
         done = parallel.run(_render_batch, batches, state, jobs)

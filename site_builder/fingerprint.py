@@ -90,8 +90,8 @@ class Fingerprints:
         self._whole: dict[int, bytes] = {}
         """id → digest of each plan digested whole (for its own pages)."""
         self._shared: dict[int, bytes] = {}
-        self._pairs: dict[tuple[int, int], bool] = {}
-        """(id, id) → whether two dataclasses or long lists are the ``same``."""
+        self._pairs: dict[tuple[int, int], tuple[object, object, bool]] = {}
+        """(id, id) → the two dataclasses or long lists or dicts, and whether they are the ``same``."""
         self._fields: dict[type, tuple[str, ...]] = {}
 
     def of(self, page: Page) -> str | None:
@@ -125,41 +125,49 @@ class Fingerprints:
         old = memo.pages.get(page.path)
         if old is None or old[0].template != page.template or old[0].title != page.title:
             return None
-        return old[1] if self.same(page.context, old[0].context) else None
+        try:
+            return old[1] if self.same(page.context, old[0].context) else None
+        except (TypeError, ValueError, AttributeError, RecursionError):
+            return None  # digested instead
 
     def same(self, a, b) -> bool:
         """Whether two page contexts show the same: plans and entries are the same objects (the
         memo holds the previous build's, so an id is never another's), a ``Shown`` holds the
-        same ones, everything else is equal. Pairs of dataclasses and long lists are compared
-        once: every group page holds the same kinds of help, every page its regions."""
+        same ones, everything else is equal and in the same order (a set or a float that could
+        print otherwise is not taken as the same). Pairs of dataclasses and of long lists and
+        dicts are compared once: every group page holds the same kinds of help, every page its
+        regions."""
         if a is b:
             return True
         kind = type(a)
-        if kind is not type(b) or kind in BY_IDENTITY:
+        if kind is not type(b) or kind in BY_IDENTITY or kind in (set, frozenset):
             return False
         if kind is Shown:
             return len(a) == len(b) and all(map(is_, a, b))
         if kind is str or kind is int:
             return a == b
-        long = kind in (list, tuple, dict, MappingProxyType) and len(a) > SHARED_LIST
-        names = None
-        if long or kind in self._fields:
+        if kind is float:
+            return repr(a) == repr(b)  # 0.0 and -0.0 are equal, and print otherwise
+        names = self._fields.get(kind)
+        if names is None and kind not in (list, tuple, dict, MappingProxyType) and hasattr(kind, "__dataclass_fields__"):
+            names = self._fields[kind] = tuple(f.name for f in fields(kind))
+        # Tuples are not remembered: most are a page's own rows, never compared again.
+        remember = names is not None or (kind in (list, dict, MappingProxyType) and len(a) > SHARED_LIST)
+        if remember:
             known = self._pairs.get((id(a), id(b)))
-            if known is not None:
-                return known
+            if known is not None and known[0] is a and known[1] is b:
+                return known[2]
         if kind is list or kind is tuple:
             found = len(a) == len(b) and all(map(self.same, a, b))
         elif kind is dict or kind is MappingProxyType:
-            found = a.keys() == b.keys() and all(self.same(v, b[k]) for k, v in a.items())
-        else:
-            names = self._fields.get(kind)
-            if names is None and hasattr(kind, "__dataclass_fields__"):
-                names = self._fields[kind] = tuple(f.name for f in fields(kind))
-            if names is None:
-                return a == b  # a number, a set of anchors, None
+            found = list(a) == list(b) and all(self.same(v, b[k]) for k, v in a.items())
+        elif names is not None:
             found = all(self.same(getattr(a, n), getattr(b, n)) for n in names)
-        if long or names is not None:
-            self._pairs[(id(a), id(b))] = found  # both live as long as the pages
+        else:
+            return a == b  # None, a bool, a date
+        if remember:
+            # Both held with the answer: an id is never taken for another object's.
+            self._pairs[(id(a), id(b))] = (a, b, found)
         return found
 
     def _value(self, value) -> bytes | object:
