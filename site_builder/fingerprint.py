@@ -5,8 +5,8 @@ import hashlib
 import pickle  # noqa: S403 - only dumps, to digest values; nothing is ever loaded
 import sys
 from dataclasses import fields
-from operator import is_
 from importlib.metadata import PackageNotFoundError, version
+from operator import is_
 from pathlib import Path
 from types import MappingProxyType
 

@@ -147,9 +147,6 @@ def pages(lib: Library, lex: Lexicon, config: Config) -> list[Page]:
     children = _children(lib)
     tree = _region_tree(lib, children)
     places = _places(tree)
-    dep_of = {name: lex.department(name) for name in lib.by_department}
-    group_of = {g.slug: g for g in lex.groups}
-    group_order = [g.slug for g in lex.groups]
     out = [
         Page(HOME, "home.html", config.title, {
             "groups": [(g, len(lib.by_group.get(g.slug, ()))) for g in groups],
@@ -167,8 +164,7 @@ def pages(lib: Library, lex: Lexicon, config: Config) -> list[Page]:
         }),
         Page(NOT_FOUND, "404.html", "页面不存在", {}),
     ]
-    for plan in lib.plans:
-        out.extend(_plan_pages(lib, plan, group_of, group_order, dep_of))
+    out.extend(plan_pages(lib, lex, lib.plans))
     owners: dict[str, dict[str, RegionNode] | None] = {}
     for group in lex.groups:
         group_pages, owners[group.slug] = _group_pages(lib, lex, group, places)
@@ -191,10 +187,12 @@ def pages(lib: Library, lex: Lexicon, config: Config) -> list[Page]:
 
 
 def plan_pages(lib: Library, lex: Lexicon, plans) -> list[Page]:
-    """The pages of ``plans`` alone, as ``pages`` makes them: what serve shows first after an edit."""
+    """The pages of ``plans``: every plan's for ``pages``, the edited plans' alone for what serve
+    shows first after an edit. The lookup tables are one object on all of them (digested once)."""
     group_of = {g.slug: g for g in lex.groups}
+    group_order = [g.slug for g in lex.groups]
     dep_of = {name: lex.department(name) for name in lib.by_department}
-    return [page for plan in plans for page in _plan_pages(lib, plan, group_of, [g.slug for g in lex.groups], dep_of)]
+    return [page for plan in plans for page in _plan_pages(lib, plan, group_of, group_order, dep_of)]
 
 
 def _plan_pages(lib: Library, plan: Plan, group_of, group_order, dep_of) -> list[Page]:
