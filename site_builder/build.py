@@ -327,7 +327,7 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
     except BaseException:
         finding.stop()
         raise
-    others = done = None
+    others = None
     try:
         # Without a cache nothing is kept for the next build, so pages are not digested either.
         prints = fingerprint.Fingerprints(lib, base, kept.digests if kept else None) if base is not None else None
@@ -345,11 +345,7 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
         # beside the others (at 3,000 plans it outlasted the page list by 3-4 s).
         late = [fingerprint.shows_related(page) for page in pages]
         outcome: list = [None] * len(pages)
-        batches = _batches([i for i, x in enumerate(late) if not x])
-        done = parallel.run(_render_batch, batches, state, jobs)
-        for batch, results in zip(batches, progress.over("生成页面", done, len(batches))):
-            for i, result in zip(batch, results):
-                outcome[i] = result
+        _render_pages([i for i, x in enumerate(late) if not x], state, jobs, progress, "生成页面", outcome)
         with progress.step("类似措施"):
             found = finding.result()  # with one job the search runs here, the collector on: its garbage is short-lived
             with frozen_after():
@@ -364,11 +360,7 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
             # digest): let them go before the plan pages' workers are forked.
             prints.memo = None
         state = dataclasses.replace(state, lib=lib, cards=render.Cards(env, lib))
-        batches = _batches([i for i, x in enumerate(late) if x])
-        done = parallel.run(_render_batch, batches, state, jobs)
-        for batch, results in zip(batches, progress.over("生成方案页面", done, len(batches))):
-            for i, result in zip(batch, results):
-                outcome[i] = result
+        _render_pages([i for i, x in enumerate(late) if x], state, jobs, progress, "生成方案页面", outcome)
         page_prints: dict[str, str] = {}
         rendered = 0
         for page, (digest, placed, fresh) in zip(pages, outcome):
@@ -389,9 +381,6 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
                                 for path, places in records.items() if path in files.written}
     except BaseException:
         finding.stop()
-        # Workers still rendering would write into the staging folder after it is discarded.
-        if done is not None:
-            done.close()
         if others is not None:
             others.stop()
         discard(files)
@@ -508,9 +497,20 @@ RENDER_BATCH = 32
 """Pages a render worker takes at a time: few enough to keep both cores busy to the end."""
 
 
-def _batches(indexes: list[int]) -> list[list[int]]:
-    """``indexes`` (of pages) in runs of RENDER_BATCH, a render worker's unit of work."""
-    return [indexes[i:i + RENDER_BATCH] for i in range(0, len(indexes), RENDER_BATCH)]
+def _render_pages(indexes: list[int], state: _RenderState, jobs: int, progress: Progress, step: str,
+                  outcome: list) -> None:
+    """The pages at ``indexes`` rendered (or linked in) by ``jobs`` workers in runs of
+    RENDER_BATCH, shown as the progress ``step``; each page's ``_render_batch`` result put at its
+    index in ``outcome``."""
+    batches = [indexes[i:i + RENDER_BATCH] for i in range(0, len(indexes), RENDER_BATCH)]
+    done = parallel.run(_render_batch, batches, state, jobs)
+    try:
+        for batch, results in zip(batches, progress.over(step, done, len(batches))):
+            for i, result in zip(batch, results):
+                outcome[i] = result
+    except BaseException:
+        done.close()  # workers still rendering would write into the staging folder after it is discarded
+        raise
 
 
 @dataclass(frozen=True)
