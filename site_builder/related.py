@@ -17,8 +17,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from itertools import chain, islice
-from operator import itemgetter, mul
+from itertools import chain, islice, repeat
+from operator import add, mul
 
 from . import parallel
 
@@ -129,19 +129,24 @@ def _score(ks: range, shared) -> list[list[tuple[float, int]]]:
     index), so the work per measure is bounded however large the corpus and however many plans
     copy one text."""
     vecs, tops, index = shared
+    size = len(vecs)
+    zeros = repeat(0.0)
     out = []
     for k in ks:
         v = vecs[k]
-        get = v.__getitem__
         common = Counter(chain.from_iterable(index[w] for w in tops[k]))
-        # Most words shared first, ties by index: sorted by index, then stably by count.
-        best = sorted(sorted(common.items()), key=itemgetter(1), reverse=True)[:MAX_CANDIDATES]
+        # Most words shared first, ties by index, as one int each (index - count × size) sorted
+        # in C: sorting the (index, count) pairs twice took longer than scoring.
+        best = sorted(map(add, common, map(mul, common.values(), repeat(-size))))[:MAX_CANDIDATES]
         scored = []
-        for m, _ in best:
+        for m in best:
+            m %= size
             other = vecs[m]
-            words = v.keys() & other.keys()
-            # fsum: exactly rounded whatever order the set of shared words comes in.
-            cos = math.fsum(map(mul, map(get, words), map(other.__getitem__, words)))
+            # Every word of the shorter looked up in the longer (an absent one weighs 0.0): in C,
+            # where making the set of shared words was two thirds of the time. fsum: exactly
+            # rounded, so the zeros and the side looked up from change nothing.
+            a, b = (v, other) if len(v) <= len(other) else (other, v)
+            cos = math.fsum(map(mul, a.values(), map(b.get, a, zeros)))
             if cos >= THRESHOLD:
                 scored.append((cos, m))
         out.append(scored)
