@@ -102,6 +102,8 @@ class Kept:
     plan_ids: dict[tuple[str, int], str] = field(default_factory=dict)
     """The last build's plan ids by ``_seed_places``: an id follows its plan's title, so the
     preview of a retitled plan finds its similar measures under the id it had."""
+    lists: routes.Lists = field(default_factory=routes.Lists)
+    """The last build's lists of measures cut by region, for the page list (``routes.Lists``)."""
     by_plan: Mapping[str, tuple[library.Entry, ...]] = field(default_factory=dict)
     """The last build's measures by plan id (``Library.by_plan``): a preview finds each measure's
     similar measures under the measure it was, whose number may have changed."""
@@ -320,7 +322,7 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
                 if shown:
                     preview(shown)
         with progress.step("页面列表"), frozen_after():
-            pages = routes.pages(lib, lex, config)
+            pages = routes.pages(lib, lex, config, kept.lists if kept else None)
         manifest = Manifest(cache_dir / MANIFEST if cache_dir else None, paths.out)
         spare = cache_dir / "spare" if cache_dir else None
         files = Files(staging(paths.out, spare), paths.out, manifest, spare)

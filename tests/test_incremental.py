@@ -707,8 +707,8 @@ def test_two_pages_at_one_path_never_touch_the_served_site(tmp_path, monkeypatch
     served = _tree(paths.out)
     real = routes.pages
 
-    def doubled(lib, lex, config):
-        pages = real(lib, lex, config)
+    def doubled(lib, lex, config, lists=None):
+        pages = real(lib, lex, config, lists)
         first = next(p for p in pages if p.path == "plans/index.html")
         return pages + [routes.Page(first.path, first.template, first.title + "（另一个）", first.context)]
 
@@ -890,3 +890,46 @@ def test_same_compares_plans_and_entries_as_objects_and_the_rest_by_value(tmp_pa
     assert not prints.same({"a": 1, "b": 2}, {"b": 2, "a": 1})
     assert not prints.same({"anchors": {"m-1", "m-2"}}, {"anchors": {"m-1", "m-2"}})
     assert not prints.same({"share": 0.0}, {"share": -0.0}) and prints.same({"share": 0.5}, {"share": 0.5})
+
+
+def test_a_list_of_the_same_measures_keeps_its_cut_by_region_and_the_pages_are_the_same(tmp_path, monkeypatch):
+    # serve keeps each list's cut by region (routes.Lists): after an edit, only the lists holding
+    # the edited plan's measures are cut again, and the pages are those of a page list made afresh.
+    import dataclasses
+    from site_builder import routes
+    from site_builder.build import load
+    from site_builder.diagnostics import Report
+    from site_builder.model import Plan
+    paths = _seeds(tmp_path)
+    kept = Kept()
+    config, lex, lib, *_rest = load(paths, Report(), tmp_path / ".cache", kept=kept)
+    lists = routes.Lists()
+    routes.pages(lib, lex, config, lists)
+    edited = sorted(paths.seeds.glob("*.txt"))[0]
+    _edit(edited, "加强宣传解读，及时回应群众关切。")
+    config, lex, lib, *_rest = load(paths, Report(), tmp_path / ".cache", kept=kept)
+    cut: list = []
+    real = routes._by_region
+    monkeypatch.setattr(routes, "_by_region", lambda lib, items, *rest: cut.append(items) or real(lib, items, *rest))
+    after = routes.pages(lib, lex, config, lists)
+    listed = len(lists._cuts)
+    again = list(cut)
+
+    def plan(item):
+        return item if isinstance(item, Plan) else item.plan
+
+    assert 0 < len(again) < listed / 2
+    assert all(any(plan(x).source.endswith(edited.name) for x in items) for items in again)
+    cut.clear()
+    fresh = routes.pages(lib, lex, config)
+    assert len(cut) == listed
+    assert [(p.path, p.template, p.title, p.context) for p in after] == \
+        [(p.path, p.template, p.title, p.context) for p in fresh]
+    # A plan in other regions than before (the tree changed around it): every list is cut again.
+    first = lib.plans[0]
+    other = next(p for p in lib.plans if lib.region_of_plan[p.id] != lib.region_of_plan[first.id])
+    chains = dict(lib.region_of_plan)
+    chains[first.id], chains[other.id] = chains[other.id], chains[first.id]
+    cut.clear()
+    routes.pages(dataclasses.replace(lib, region_of_plan=chains), lex, config, lists)
+    assert len(cut) == len(lists._cuts)
