@@ -5,7 +5,7 @@ import posixpath
 from dataclasses import dataclass, field
 from itertools import groupby, islice
 from operator import attrgetter, is_
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from .config import Config
 from .lexicon import BenefitType, Department, Group, Lexicon
@@ -13,6 +13,8 @@ from .library import Entry, Library, Policy, RegionNode
 from .model import Plan, Section
 from .paging import Cut
 from .tagging import TAGGED_KINDS
+
+T = TypeVar("T")
 
 HOME = "index.html"
 SEARCH = "search/index.html"
@@ -282,30 +284,42 @@ def _group_pages(lib: Library, lex: Lexicon, group: Group, lists: Lists) -> tupl
     out = []
     whole: dict[str, RegionNode] | None = None
     for target, benefit, shown in views:
-        title = f"{group.name}可以享受的政策" + (f"：{benefit.name}" if benefit else "")
-        sections = lists.cut(("group", group.slug, benefit.slug if benefit else ""), shown)
-        context = {"group": group, "benefit": benefit, "count": len(shown), "total": len(entries),
-                   "types": types, "part_of": None, "pager": [], "region_count": sum(1 for sec in sections if sec[3]),
-                   "overview": False}
-        if len(shown) <= PAGE_LIMIT:
-            out.append(Page(url_for(target), "group.html", title,
-                            {**context, "sections": [(*sec, None) for sec in sections]}))
-            continue
-        # Too long for one page: the page lists regions with counts, each region's part its own page.
-        parts, owner = _split(sections, PAGE_LIMIT)
+        key = ("group", group.slug, benefit.slug if benefit else "")
+        sections = lists.cut(key, shown)
+        made, owner = lists.pages(key, sections, (group, benefit, len(entries), types),
+                                  lambda: _view_pages(group, benefit, target, sections, len(entries), types))
+        out.extend(made)
         if benefit is None:
             whole = owner
-        slices = _slices(target, owner)
-        overview = [(r, d, n, [], slices.get(r.key)) for r, d, n, _es in sections]
-        out.append(Page(url_for(target), "group.html", title, {**context, "sections": overview, "overview": True}))
-        for root, secs, number, of in parts:
-            base = secs[0][1]
-            here = RegionSlice(target, root, number)
-            out.append(Page(url_for(here), "group.html", f"{title}（{root.full_name}{_nth(number, of)}）", {
-                **context, "part_of": target, "count": sum(len(es) for *_x, es in secs),
-                "pager": _pager(lambda n: RegionSlice(target, root, n), number, of),
-                "sections": [(r, d - base, n, es, None) for r, d, n, es in secs]}))
     return out, whole
+
+
+def _view_pages(group: Group, benefit: BenefitType | None, target, sections, total: int,
+                types) -> tuple[list[Page], dict[str, RegionNode] | None]:
+    """The pages of one view of a group (``target``: the group, or a GroupView of one kind of
+    help) showing the measures cut by region in ``sections`` of the ``total`` the group has,
+    and which part holds each region when the view is split (else None)."""
+    title = f"{group.name}可以享受的政策" + (f"：{benefit.name}" if benefit else "")
+    count = sum(len(sec[3]) for sec in sections)
+    context = {"group": group, "benefit": benefit, "count": count, "total": total,
+               "types": types, "part_of": None, "pager": [], "region_count": sum(1 for sec in sections if sec[3]),
+               "overview": False}
+    if count <= PAGE_LIMIT:
+        return [Page(url_for(target), "group.html", title,
+                     {**context, "sections": [(*sec, None) for sec in sections]})], None
+    # Too long for one page: the page lists regions with counts, each region's part its own page.
+    parts, owner = _split(sections, PAGE_LIMIT)
+    slices = _slices(target, owner)
+    overview = [(r, d, n, [], slices.get(r.key)) for r, d, n, _es in sections]
+    out = [Page(url_for(target), "group.html", title, {**context, "sections": overview, "overview": True})]
+    for root, secs, number, of in parts:
+        base = secs[0][1]
+        here = RegionSlice(target, root, number)
+        out.append(Page(url_for(here), "group.html", f"{title}（{root.full_name}{_nth(number, of)}）", {
+            **context, "part_of": target, "count": sum(len(es) for *_x, es in secs),
+            "pager": _pager(lambda n: RegionSlice(target, root, n), number, of),
+            "sections": [(r, d - base, n, es, None) for r, d, n, es in secs]}))
+    return out, owner
 
 
 def _split(sections, limit: int):
@@ -398,6 +412,13 @@ class Lists:
         """Key → (what was cut, whose plan an item is, its cut) of this build's lists so far."""
         self._before: dict[tuple, tuple[object, Any, list]] = {}
         """Those of the last build."""
+        self._keys: list[tuple] = []
+        """Those keys in the order they were cut."""
+        self._made: dict[tuple, tuple[Any, tuple, Any, list[tuple]]] = {}
+        """Key → (items, values, what ``pages`` made from them, the keys of the lists it cut) of
+        this build so far."""
+        self._made_before: dict[tuple, tuple[Any, tuple, Any, list[tuple]]] = {}
+        """Those of the last build."""
 
     def start(self, lib: Library, places: dict[str, tuple[int, RegionNode, int]]) -> Lists:
         """Begin a build's lists. The last build's cuts stay usable only when every region sits
@@ -407,7 +428,8 @@ class Lists:
         same = places == self._places and all(self._chains.get(k, chain) == chain
                                               for k, chain in lib.region_of_plan.items())
         self._before = self._cuts if same else {}
-        self._cuts = {}
+        self._made_before = self._made if same else {}
+        self._cuts, self._made, self._keys = {}, {}, []
         self._lib, self._places, self._chains = lib, places, dict(lib.region_of_plan)
         return self
 
@@ -420,8 +442,32 @@ class Lists:
             found = old[2]
         else:
             found = _by_region(self._lib, items, self._places, plan_id)
-        self._cuts[key] = (items, plan_id, found)
+        self._cut(key, (items, plan_id, found))
         return found
+
+    def _cut(self, key: tuple, cut: tuple[object, Any, list]) -> None:
+        self._cuts[key] = cut
+        self._keys.append(key)
+
+    def pages(self, key: tuple, items, values: tuple, make: Callable[[], T]) -> T:
+        """``make()``, which makes pages from ``items`` (measures, or a cut of them) and
+        ``values`` alone (and cuts by region); or what it made in the last build under ``key``,
+        when ``items`` were the same objects in the same order and ``values`` were equal. The
+        pages are then the last build's objects, whose digests the last build knows."""
+        old = self._made_before.get(key)
+        if old is not None and len(old[0]) == len(items) and all(map(is_, old[0], items)) and old[1] == values:
+            made, cuts = old[2], old[3]
+            # The cuts it made go on to the next build too: when these items change, the lists
+            # of the pages showing none of the change keep theirs.
+            for k in cuts:
+                if k in self._before:
+                    self._cut(k, self._before[k])
+        else:
+            known = len(self._keys)
+            made = make()
+            cuts = self._keys[known:]
+        self._made[key] = (items, values, made, cuts)
+        return made
 
 
 def _places(tree) -> dict[str, tuple[int, RegionNode, int]]:
@@ -466,27 +512,36 @@ def _department_pages(lib: Library, lex: Lexicon, lists: Lists) -> list[Page]:
     index = [(dep, len(es), len(leads[dep.name])) for dep, es in listed]
     out = [Page(DEPARTMENTS, "departments.html", "按部门浏览", {"departments": index})]
     for dep, entries in listed:
-        printed = sorted(names[dep.name])
-        context = {"department": dep, "printed": printed, "part_of": None, "overview": [], "pager": []}
-        if len(entries) <= PAGE_LIMIT:
-            out.append(Page(url_for(dep), "department.html", f"{dep.name}负责的政策措施",
-                            {**context, **_roles(lists, (dep.name,), leads[dep.name], entries, None)}))
-            continue
-        # Too long for one page: regions with counts here, each region's measures on its own page.
-        sections = lists.cut(("department", dep.name), entries)
-        parts, owner = _split(sections, PAGE_LIMIT)
-        slices = _slices(dep, owner)
-        overview = [(r, d, n, slices.get(r.key)) for r, d, n, _es in sections]
-        out.append(Page(url_for(dep), "department.html", f"{dep.name}负责的政策措施", {
-            **context, **_roles(lists, (dep.name,), leads[dep.name], (), None), "overview": overview,
-            "lead_count": len(leads[dep.name]), "shared_count": len(entries) - len(leads[dep.name])}))
-        for root, secs, number, of in parts:
-            mine = tuple(e for *_x, es in secs for e in es)
-            out.append(Page(url_for(RegionSlice(dep, root, number)), "department.html",
-                            f"{dep.name}负责的政策措施（{root.full_name}{_nth(number, of)}）",
-                            {**context, **_roles(lists, (dep.name, root.key, number), leads[dep.name], mine,
-                                                 secs[0][1]), "part_of": dep,
-                             "pager": _pager(lambda n: RegionSlice(dep, root, n), number, of)}))
+        # Which measures it leads and the names it is printed under follow from its measures.
+        made, _none = lists.pages(("department", dep.name), entries, (dep,),
+                                  lambda: (_department(lists, dep, entries, leads[dep.name], names[dep.name]), None))
+        out.extend(made)
+    return out
+
+
+def _department(lists: Lists, dep: Department, entries: tuple[Entry, ...], lead_ids: set[int],
+                names: set[str]) -> list[Page]:
+    """A department's pages: ``entries`` are the measures naming it, those in ``lead_ids`` (by
+    ``id``) with it as lead; ``names``: how they print it."""
+    context = {"department": dep, "printed": sorted(names), "part_of": None, "overview": [], "pager": []}
+    if len(entries) <= PAGE_LIMIT:
+        return [Page(url_for(dep), "department.html", f"{dep.name}负责的政策措施",
+                     {**context, **_roles(lists, (dep.name,), lead_ids, entries, None)})]
+    # Too long for one page: regions with counts here, each region's measures on its own page.
+    sections = lists.cut(("department", dep.name), entries)
+    parts, owner = _split(sections, PAGE_LIMIT)
+    slices = _slices(dep, owner)
+    overview = [(r, d, n, slices.get(r.key)) for r, d, n, _es in sections]
+    out = [Page(url_for(dep), "department.html", f"{dep.name}负责的政策措施", {
+        **context, **_roles(lists, (dep.name,), lead_ids, (), None), "overview": overview,
+        "lead_count": len(lead_ids), "shared_count": len(entries) - len(lead_ids)})]
+    for root, secs, number, of in parts:
+        mine = tuple(e for *_x, es in secs for e in es)
+        out.append(Page(url_for(RegionSlice(dep, root, number)), "department.html",
+                        f"{dep.name}负责的政策措施（{root.full_name}{_nth(number, of)}）",
+                        {**context, **_roles(lists, (dep.name, root.key, number), lead_ids, mine,
+                                             secs[0][1]), "part_of": dep,
+                         "pager": _pager(lambda n: RegionSlice(dep, root, n), number, of)}))
     return out
 
 

@@ -892,9 +892,11 @@ def test_same_compares_plans_and_entries_as_objects_and_the_rest_by_value(tmp_pa
     assert not prints.same({"share": 0.0}, {"share": -0.0}) and prints.same({"share": 0.5}, {"share": 0.5})
 
 
-def test_a_list_of_the_same_measures_keeps_its_cut_by_region_and_the_pages_are_the_same(tmp_path, monkeypatch):
-    # serve keeps each list's cut by region (routes.Lists): after an edit, only the lists holding
-    # the edited plan's measures are cut again, and the pages are those of a page list made afresh.
+def test_a_list_of_the_same_measures_keeps_its_cut_by_region_and_its_pages(tmp_path, monkeypatch):
+    # serve keeps each list's cut by region and the pages made from it (routes.Lists): after an
+    # edit, only the lists holding the edited plan's measures are cut again, group and department
+    # pages made from the same measures are the last build's objects, and every page is what a
+    # page list made afresh gives.
     import dataclasses
     from site_builder import routes
     from site_builder.build import load
@@ -904,32 +906,48 @@ def test_a_list_of_the_same_measures_keeps_its_cut_by_region_and_the_pages_are_t
     kept = Kept()
     config, lex, lib, *_rest = load(paths, Report(), tmp_path / ".cache", kept=kept)
     lists = routes.Lists()
-    routes.pages(lib, lex, config, lists)
-    edited = sorted(paths.seeds.glob("*.txt"))[0]
-    _edit(edited, "加强宣传解读，及时回应群众关切。")
-    config, lex, lib, *_rest = load(paths, Report(), tmp_path / ".cache", kept=kept)
+    after = routes.pages(lib, lex, config, lists)
     cut: list = []
     real = routes._by_region
     monkeypatch.setattr(routes, "_by_region", lambda lib, items, *rest: cut.append(items) or real(lib, items, *rest))
-    after = routes.pages(lib, lex, config, lists)
-    listed = len(lists._cuts)
-    again = list(cut)
 
     def plan(item):
         return item if isinstance(item, Plan) else item.plan
 
-    assert 0 < len(again) < listed / 2
-    assert all(any(plan(x).source.endswith(edited.name) for x in items) for items in again)
-    cut.clear()
-    fresh = routes.pages(lib, lex, config)
-    assert len(cut) == listed
-    assert [(p.path, p.template, p.title, p.context) for p in after] == \
-        [(p.path, p.template, p.title, p.context) for p in fresh]
-    # A plan in other regions than before (the tree changed around it): every list is cut again.
+    # Two edits of two plans: the second's lists include some of pages the first did not make again.
+    for edited in sorted(paths.seeds.glob("*.txt"))[:2]:
+        before = {p.path: p for p in after}
+        _edit(edited, "加强宣传解读，及时回应群众关切。")
+        config, lex, lib, *_rest = load(paths, Report(), tmp_path / ".cache", kept=kept)
+        cut.clear()
+        after = routes.pages(lib, lex, config, lists)
+        again = list(cut)
+        cut.clear()
+        afresh = routes.Lists()
+        fresh = routes.pages(lib, lex, config, afresh)
+        assert len(cut) == len(afresh._cuts) == len(lists._cuts)
+        assert 0 < len(again) < len(cut) / 2
+        assert all(any(plan(x).source.endswith(edited.name) for x in items) for items in again)
+        taken = [p for p in after if before.get(p.path) is p]
+        assert len(taken) > len(after) / 3 and {p.template for p in taken} == {"group.html", "department.html"}
+        assert [(p.path, p.template, p.title, p.context) for p in after] == \
+            [(p.path, p.template, p.title, p.context) for p in fresh]
+    # A plan in other regions than before (the tree changed around it): every list is cut again
+    # and every page made again.
     first = lib.plans[0]
     other = next(p for p in lib.plans if lib.region_of_plan[p.id] != lib.region_of_plan[first.id])
     chains = dict(lib.region_of_plan)
     chains[first.id], chains[other.id] = chains[other.id], chains[first.id]
     cut.clear()
-    routes.pages(dataclasses.replace(lib, region_of_plan=chains), lex, config, lists)
+    moved = routes.pages(dataclasses.replace(lib, region_of_plan=chains), lex, config, lists)
     assert len(cut) == len(lists._cuts)
+    assert not any(p is q for p, q in zip(after, moved))
+    # What is made is taken only for the same objects in the same order and equal values.
+    places = routes._places(routes._region_tree(lib, routes._children(lib)))
+    items = lib.entries[:3]
+    made = lists.start(lib, places).pages(("k",), items, (1, "a"), lambda: ["made"])
+    assert lists.start(lib, places).pages(("k",), list(items), (1, "a"), lambda: ["again"]) is made
+    assert lists.start(lib, places).pages(("k",), items, (2, "a"), lambda: ["again"]) == ["again"]
+    assert lists.start(lib, places).pages(("k",), items[::-1], (2, "a"), lambda: ["reversed"]) == ["reversed"]
+    twin = (dataclasses.replace(items[0]), *items[1:])
+    assert lists.start(lib, places).pages(("k",), twin, (2, "a"), lambda: ["twin"]) == ["twin"]
