@@ -177,6 +177,7 @@ def pages(lib: Library, lex: Lexicon, config: Config, lists: Lists | None = None
     out.extend(_policy_pages(lib, lists))
     out.extend(_amount_pages(lib, lex))
     out.append(_compare_page(lib, lex, tree, owners))
+    lists.done()
     for region in lib.regions.values():
         plans = lib.plans_by_region[region.key]
         kids = children.get(region.key, [])
@@ -468,6 +469,11 @@ class Lists:
             cuts = self._keys[known:]
         self._made[key] = (items, values, made, cuts)
         return made
+
+    def done(self) -> None:
+        """End a build's lists: the last build's cuts and pages, and this build's library, are
+        let go (only this build's cuts and pages stay for the next)."""
+        self._before, self._made_before, self._lib = {}, {}, None
 
 
 def _places(tree) -> dict[str, tuple[int, RegionNode, int]]:

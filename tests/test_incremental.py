@@ -949,5 +949,14 @@ def test_a_list_of_the_same_measures_keeps_its_cut_by_region_and_its_pages(tmp_p
     assert lists.start(lib, places).pages(("k",), list(items), (1, "a"), lambda: ["again"]) is made
     assert lists.start(lib, places).pages(("k",), items, (2, "a"), lambda: ["again"]) == ["again"]
     assert lists.start(lib, places).pages(("k",), items[::-1], (2, "a"), lambda: ["reversed"]) == ["reversed"]
+    lists.start(lib, places).pages(("k",), items, (2, "a"), lambda: ["items"])
     twin = (dataclasses.replace(items[0]), *items[1:])
+    assert twin == items  # equal by value, yet not the same objects
     assert lists.start(lib, places).pages(("k",), twin, (2, "a"), lambda: ["twin"]) == ["twin"]
+    # A region renamed in the tree, every plan in the same regions: nothing is taken.
+    lists.start(lib, places).pages(("k",), items, (2, "a"), lambda: ["items"])
+    renamed = dict(places)
+    key = next(iter(renamed))
+    at, region, depth = renamed[key]
+    renamed[key] = (at, dataclasses.replace(region, full_name="别处"), depth)
+    assert lists.start(lib, renamed).pages(("k",), items, (2, "a"), lambda: ["renamed"]) == ["renamed"]
