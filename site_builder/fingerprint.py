@@ -6,7 +6,6 @@ import pickle  # noqa: S403 - only dumps, to digest values; nothing is ever load
 import sys
 from dataclasses import fields
 from importlib.metadata import PackageNotFoundError, version
-from operator import is_
 from pathlib import Path
 from types import MappingProxyType
 
@@ -15,7 +14,7 @@ from .cache import code_digest
 from .lexicon import BenefitType, Department, Group
 from .library import Entry, Library, Policy, RegionNode
 from .model import Plan
-from .routes import Page, RegionSlice, Shown
+from .routes import Page, RegionSlice, Shown, same_objects
 
 PLAN_HEAD = tuple(f.name for f in fields(Plan) if f.name != "body")
 """What pages other than a plan's own read of it (its title, region, dates, status); so editing a
@@ -143,7 +142,7 @@ class Fingerprints:
         if kind is not type(b) or kind in BY_IDENTITY or kind in (set, frozenset):
             return False
         if kind is Shown:
-            return len(a) == len(b) and all(map(is_, a, b))
+            return same_objects(a, b)
         if kind is str or kind is int:
             return a == b
         if kind is float:

@@ -397,6 +397,11 @@ def _by_region(lib: Library, entries, places, plan_id=ENTRY_PLAN) -> list[tuple[
     return [(r, depth, total[r.key], Shown(direct.get(r.key, ()))) for _i, r, depth in rows]
 
 
+def same_objects(a, b) -> bool:
+    """Whether two sequences hold the same objects in the same order (not merely equal ones)."""
+    return len(a) == len(b) and all(map(is_, a, b))
+
+
 class Lists:
     """Lists of measures (or plans) cut by region (``_by_region``) for one build's pages, each
     under a key naming the list (a group's, a department's…). Kept by ``serve`` from one build to
@@ -414,7 +419,8 @@ class Lists:
         self._before: dict[tuple, tuple[object, Any, list]] = {}
         """Those of the last build."""
         self._keys: list[tuple] = []
-        """Those keys in the order they were cut."""
+        """Those keys in the order they were cut: what ``pages`` reads from a position on, which
+        a dict's keys cannot give without walking all those before."""
         self._made: dict[tuple, tuple[Any, tuple, Any, list[tuple]]] = {}
         """Key → (items, values, what ``pages`` made from them, the keys of the lists it cut) of
         this build so far."""
@@ -439,7 +445,7 @@ class Lists:
         objects in the same order (entries and plans of a plan not parsed again are kept as they
         were, ``library.link_apart``)."""
         old = self._before.get(key)
-        if old is not None and old[1] is plan_id and len(old[0]) == len(items) and all(map(is_, old[0], items)):
+        if old is not None and old[1] is plan_id and same_objects(old[0], items):
             found = old[2]
         else:
             found = _by_region(self._lib, items, self._places, plan_id)
@@ -456,7 +462,7 @@ class Lists:
         when ``items`` were the same objects in the same order and ``values`` were equal. The
         pages are then the last build's objects, whose digests the last build knows."""
         old = self._made_before.get(key)
-        if old is not None and len(old[0]) == len(items) and all(map(is_, old[0], items)) and old[1] == values:
+        if old is not None and same_objects(old[0], items) and old[1] == values:
             made, cuts = old[2], old[3]
             # The cuts it made go on to the next build too: when these items change, the lists
             # of the pages showing none of the change keep theirs.
@@ -519,9 +525,8 @@ def _department_pages(lib: Library, lex: Lexicon, lists: Lists) -> list[Page]:
     out = [Page(DEPARTMENTS, "departments.html", "按部门浏览", {"departments": index})]
     for dep, entries in listed:
         # Which measures it leads and the names it is printed under follow from its measures.
-        made, _none = lists.pages(("department", dep.name), entries, (dep,),
-                                  lambda: (_department(lists, dep, entries, leads[dep.name], names[dep.name]), None))
-        out.extend(made)
+        out.extend(lists.pages(("department", dep.name), entries, (dep,),
+                               lambda: _department(lists, dep, entries, leads[dep.name], names[dep.name])))
     return out
 
 
