@@ -358,9 +358,9 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
             kept.by_plan = lib.by_plan
         if prints is not None:
             prints.lib = lib
-            # The last build's pages were for the pages just made (plan pages never take their
-            # digest): let them go before the plan pages' workers are forked.
-            prints.memo = None
+            # Of the last build's pages only the plans' are still to be compared: let the others
+            # go before the plan pages' workers are forked.
+            prints.memo = prints.memo and prints.memo.late()
         state = dataclasses.replace(state, lib=lib, cards=render.Cards(env, lib))
         _render_pages([i for i, x in enumerate(late) if x], state, jobs, progress, "生成方案页面", outcome)
         page_prints: dict[str, str] = {}
@@ -372,8 +372,9 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
                 page_prints[page.path] = digest
         if kept is not None and prints is not None:
             kept.digests.base = base
-            kept.digests.pages = {page.path: (page, page_prints[page.path]) for page, is_late in zip(pages, late)
-                                  if not is_late and page.path in page_prints}
+            kept.digests.pages = {page.path: (page, page_prints[page.path]) for page in pages
+                                  if page.path in page_prints}
+            kept.digests.related = lib.related
         with progress.step("其他文件"):
             made, site_map, records = others.result()
             for path, origin, put in made:

@@ -8,6 +8,7 @@ from dataclasses import fields
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import MappingProxyType
+from typing import Mapping
 
 from . import parallel
 from .cache import code_digest
@@ -98,10 +99,9 @@ class Fingerprints:
         try:
             plan = page.context.get("plan")
             own = shows_related(page)
-            if not own:
-                before = self._before(page)
-                if before is not None:
-                    return before
+            before = self._before(page)
+            if before is not None:
+                return before
             # The page's own plan whole; any other plan (in a list, behind a measure) by its head.
             context = sorted((k, ("plan", self.whole(v)) if own and k == "plan" else self._value(v))
                              for k, v in page.context.items())
@@ -117,7 +117,8 @@ class Fingerprints:
 
     def _before(self, page: Page) -> str | None:
         """The digest the previous build gave this page, when that build's page at this path
-        showed the same (``same``): comparing is a third of the work of digesting."""
+        showed the same (``same``) and, on a plan's page, the same similar measures: comparing
+        is a third of the work of digesting."""
         memo = self.memo
         if memo is None or memo.base != self.base:
             return None
@@ -125,22 +126,41 @@ class Fingerprints:
         if old is None or old[0].template != page.template or old[0].title != page.title:
             return None
         try:
-            return old[1] if self.same(page.context, old[0].context) else None
+            if not self.same(page.context, old[0].context):
+                return None
+            # A plan's page: its plan is the same object (``same``), so are its measures.
+            if shows_related(page) and not self._same_related(page.context["plan"], memo.related):
+                return None
+            return old[1]
         except (TypeError, ValueError, AttributeError, RecursionError):
             return None  # digested instead
+
+    def _same_related(self, plan: Plan, before: Mapping[str, tuple]) -> bool:
+        """Whether each measure of ``plan`` has the same similar measures (the same objects, in
+        order) in ``before`` (the last build's) as now: what its page shows of them."""
+        now = self.lib.related
+        for entry in self.lib.entries_of(plan):
+            key = f"{plan.id}#{entry.item.anchor}"
+            a, b = before.get(key, ()), now.get(key, ())
+            if len(a) != len(b) or any(x[0] is not y[0] for x, y in zip(a, b)):
+                return False
+        return True
 
     def same(self, a, b) -> bool:
         """Whether two page contexts show the same: plans and entries are the same objects (the
         memo holds the previous build's, so an id is never another's), a ``Shown`` holds the
-        same ones, everything else is equal and in the same order (a set or a float that could
-        print otherwise is not taken as the same). Pairs of dataclasses and of long lists and
+        same ones, everything else is equal and in the same order (a float that could print
+        otherwise is not taken as the same, nor a set of anything but strings). Pairs of dataclasses and of long lists and
         dicts are compared once: every group page holds the same kinds of help, every page its
         regions."""
         if a is b:
             return True
         kind = type(a)
-        if kind is not type(b) or kind in BY_IDENTITY or kind in (set, frozenset):
+        if kind is not type(b) or kind in BY_IDENTITY:
             return False
+        if kind is set or kind is frozenset:
+            # Of strings only (a plan page's anchors), which no template iterates: equal is the same.
+            return a == b and all(type(x) is str for x in a)
         if kind is Shown:
             return same_objects(a, b)
         if kind is str or kind is int:
@@ -274,11 +294,20 @@ class Memo:
         self.base = ""
         """The base (``base``) the pages were digested with: with another, none is taken."""
         self.pages: dict[str, tuple[Page, str]] = {}
-        """Path → (the page, its digest), of every page but those showing similar measures."""
+        """Path → (the page, its digest)."""
+        self.related: Mapping[str, tuple] = {}
+        """The similar measures the pages showing them were digested with (``Library.related``)."""
         self.known: dict[int, tuple[object, bytes]] = {}
         """id → (plan or entry, ``Fingerprints.known`` of it)."""
         self.whole: dict[int, tuple[object, bytes]] = {}
         """id → (plan, ``Fingerprints.whole`` of it)."""
+
+    def late(self) -> Memo:
+        """This memo with only what comparing the pages showing similar measures reads."""
+        out = Memo()
+        out.base, out.related = self.base, self.related
+        out.pages = {path: kept for path, kept in self.pages.items() if shows_related(kept[0])}
+        return out
 
 
 class _Sink:

@@ -864,6 +864,48 @@ def test_pages_showing_the_same_objects_take_the_last_builds_digest_and_others_a
     assert _tree(paths.out) == _tree(fresh.out)
 
 
+def test_a_plan_page_takes_the_last_digest_only_while_its_similar_measures_are_the_same(tmp_path, monkeypatch):
+    # A plan's page shows each measure's similar measures: kept by serve, it is compared with the
+    # last build's like any page, and its similar measures must be the same objects in order.
+    import dataclasses
+    from types import MappingProxyType
+    from site_builder import library
+    paths = _seeds(tmp_path)
+    cache = tmp_path / ".cache"
+    kept = Kept()
+    build(paths, index=False, cache_dir=cache, kept=kept)
+    taken: dict[str, bool] = {}
+    real_before = fingerprint.Fingerprints._before
+
+    def spy(self, page):
+        found = real_before(self, page)
+        if fingerprint.shows_related(page):
+            taken[page.path] = found is not None
+        return found
+
+    monkeypatch.setattr(fingerprint.Fingerprints, "_before", spy)
+    replay.forget(cache)  # made again, from the same objects
+    again = build(paths, index=False, cache_dir=cache, kept=kept)
+    assert again.rendered == 0 and taken and all(taken.values())
+
+    real_related = library.with_related
+    dropped: list[str] = []
+
+    def one_less(lib, measures, found):
+        out = real_related(lib, measures, found)
+        key = next(k for k, v in sorted(out.related.items()) if v)
+        dropped.append(key.partition("#")[0])
+        return dataclasses.replace(out, related=MappingProxyType({**out.related, key: out.related[key][1:]}))
+
+    monkeypatch.setattr(library, "with_related", one_less)
+    taken.clear()
+    replay.forget(cache)
+    changed = build(paths, index=False, cache_dir=cache, kept=kept)
+    missed = {path for path, hit in taken.items() if not hit}
+    assert missed and all(path.startswith(f"plans/{dropped[0]}/") for path in missed), missed
+    assert changed.rendered >= 1 and len(missed) < len(taken)
+
+
 def test_same_compares_plans_and_entries_as_objects_and_the_rest_by_value(tmp_path):
     import dataclasses
     from site_builder import routes
@@ -886,9 +928,14 @@ def test_same_compares_plans_and_entries_as_objects_and_the_rest_by_value(tmp_pa
     assert not prints.same(context, {**copy, "sections": [(dataclasses.replace(region, name="别处"), 0, 2,
                                                             routes.Shown((a, b)), None)] * 6})
     assert not prints.same(context, {**copy, "extra": 1})
-    # What could print otherwise: keys in another order, a set, the sign of a zero.
+    # What could print otherwise: keys in another order, the sign of a zero.
     assert not prints.same({"a": 1, "b": 2}, {"b": 2, "a": 1})
-    assert not prints.same({"anchors": {"m-1", "m-2"}}, {"anchors": {"m-1", "m-2"}})
+    # Sets of strings (a plan page's anchors, asked whether they hold one) are equal or not, as
+    # a page's digest takes them; a set of anything else is never taken as the same.
+    assert prints.same({"anchors": frozenset({"m-1", "m-2"})}, {"anchors": frozenset({"m-2", "m-1"})})
+    assert not prints.same({"anchors": frozenset({"m-1", "m-2"})}, {"anchors": frozenset({"m-1"})})
+    assert not prints.same({"anchors": frozenset({"m-1"})}, {"anchors": {"m-1"}})
+    assert not prints.same({"ids": {1, 2}}, {"ids": {1, 2}})
     assert not prints.same({"share": 0.0}, {"share": -0.0}) and prints.same({"share": 0.5}, {"share": 0.5})
 
 
