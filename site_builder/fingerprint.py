@@ -99,7 +99,7 @@ class Fingerprints:
         try:
             plan = page.context.get("plan")
             own = shows_related(page)
-            before = self._before(page)
+            before = self.before(page)
             if before is not None:
                 return before
             # The page's own plan whole; any other plan (in a list, behind a measure) by its head.
@@ -115,7 +115,12 @@ class Fingerprints:
         except (pickle.PicklingError, TypeError, ValueError, AttributeError, RecursionError):
             return None
 
-    def _before(self, page: Page) -> str | None:
+    def compares(self) -> bool:
+        """Whether pages are compared with the last build's (``before``): a long-lived process
+        after its first build, with the same code, templates and vocabularies."""
+        return self.memo is not None and self.memo.base == self.base and bool(self.memo.pages)
+
+    def before(self, page: Page) -> str | None:
         """The digest the previous build gave this page, when that build's page at this path
         showed the same (``same``) and, on a plan's page, the same similar measures: comparing
         is a third of the work of digesting."""
