@@ -89,8 +89,8 @@ class Kept:
     entries: dict[tuple[str, int], library.Linked] = field(default_factory=dict)
     """Each plan's entries as the last build linked them (``library.link_apart``)."""
     digests: fingerprint.Memo = field(default_factory=fingerprint.Memo)
-    """The digests of the last build's plans and entries (``fingerprint.Fingerprints.warm``), and
-    its pages with theirs (``fingerprint.Memo.pages``)."""
+    """The digests of the last build's plans and entries (``fingerprint.Fingerprints.warm``), its
+    pages with theirs (``fingerprint.Memo.pages``) and the similar measures they showed."""
     records: dict[str, tuple[str, opendata.RecordPlaces]] = field(default_factory=dict)
     """Measures file → (its digest, where the last build put each entry's record in it): the
     next build copies those of the same entries from it (``opendata.files``)."""
@@ -359,8 +359,10 @@ def _build(paths: Paths, strict: bool, index: bool, cache_dir: Path | None, live
         if prints is not None:
             prints.lib = lib
             # Of the last build's pages only the plans' are still to be compared: let the others
-            # go before the plan pages' workers are forked.
+            # go, and the pairs compared (which hold both pages' values), before the plan pages'
+            # workers are forked.
             prints.memo = prints.memo and prints.memo.late()
+            prints.forget_pairs()
         state = dataclasses.replace(state, lib=lib, cards=render.Cards(env, lib))
         _render_pages([i for i, x in enumerate(late) if x], state, jobs, progress, "生成方案页面", outcome)
         page_prints: dict[str, str] = {}
@@ -504,7 +506,8 @@ def _render_pages(indexes: list[int], state: _RenderState, jobs: int, progress: 
                   outcome: list) -> None:
     """The pages at ``indexes`` rendered (or linked in) by ``jobs`` workers in runs of
     RENDER_BATCH, shown as the progress ``step``; each page's ``_render_batch`` result put at its
-    index in ``outcome``."""
+    index in ``outcome``. In serve after an edit (``Fingerprints.compares``) the pages that
+    compare equal to the last build's are linked in by this process first (``_outcomes``)."""
     done = _outcomes(indexes, state, jobs)
     try:
         for i, result in progress.over(step, done, len(indexes)):

@@ -64,7 +64,7 @@ def base(folders: tuple[Path, ...], *settings: object) -> str:
 
 def shows_related(page: Page) -> bool:
     """Whether a page shows similar measures (``lib.related``): a plan's own page does. Its digest
-    covers them, and the build renders it once they are found."""
+    covers them (and ``before`` compares them), so the build makes it once they are found."""
     return isinstance(page.context.get("plan"), Plan)
 
 
@@ -84,7 +84,8 @@ class Fingerprints:
         self.lib = lib
         self.base = base_digest
         self.memo = memo
-        """The digests of a previous build's plans and entries, for the objects this one still has."""
+        """A previous build's digests of plans and entries, its pages and the similar measures
+        they showed (``Memo``), for the objects this one still has."""
         self._known: dict[int, bytes] = {}
         """id → digest of each ``SHARED`` object digested so far (all live as long as the pages)."""
         self._whole: dict[int, bytes] = {}
@@ -114,6 +115,10 @@ class Fingerprints:
             return self._digest((self.base, page.path, page.template, page.title, context, related)).hex()
         except (pickle.PicklingError, TypeError, ValueError, AttributeError, RecursionError):
             return None
+
+    def forget_pairs(self) -> None:
+        """Let go of the pairs ``same`` compared (and the values they hold)."""
+        self._pairs = {}
 
     def compares(self) -> bool:
         """Whether pages are compared with the last build's (``before``): a long-lived process
@@ -155,17 +160,18 @@ class Fingerprints:
         """Whether two page contexts show the same: plans and entries are the same objects (the
         memo holds the previous build's, so an id is never another's), a ``Shown`` holds the
         same ones, everything else is equal and in the same order (a float that could print
-        otherwise is not taken as the same, nor a set of anything but strings). Pairs of dataclasses and of long lists and
-        dicts are compared once: every group page holds the same kinds of help, every page its
-        regions."""
+        otherwise is not taken as the same, nor a set of anything but strings). Pairs of
+        dataclasses and of long lists and dicts are compared once: every group page holds the
+        same kinds of help, every page its regions."""
         if a is b:
             return True
         kind = type(a)
         if kind is not type(b) or kind in BY_IDENTITY:
             return False
         if kind is set or kind is frozenset:
-            # Of strings only (a plan page's anchors), which no template iterates: equal is the same.
-            return a == b and all(type(x) is str for x in a)
+            # Of strings only (a plan page's anchors), and in the same order, should a template
+            # ever print one: two equal sets may be iterated in another order.
+            return list(a) == list(b) and all(type(x) is str for x in a)
         if kind is Shown:
             return same_objects(a, b)
         if kind is str or kind is int:
