@@ -532,6 +532,7 @@ def _outcomes(indexes: list[int], state: _RenderState, jobs: int) -> Iterator[tu
             else:
                 yield i, kept
         indexes = left
+        state = dataclasses.replace(state, compared=True)
     batches = [indexes[i:i + RENDER_BATCH] for i in range(0, len(indexes), RENDER_BATCH)]
     results = parallel.run(_render_batch, batches, state, jobs)
     try:
@@ -557,6 +558,9 @@ class _RenderState:
     """Each worker's own too: the plans and entries it digested (None: no cache, no digests)."""
     files: Files
     """Where pages go, with what the previous build wrote and each page's fingerprint then."""
+    compared: bool = False
+    """The pages were compared with the last build's already (``_outcomes``) and differ: digested
+    without comparing them again."""
 
 
 def _render_batch(batch: list[int], state: _RenderState) -> list[tuple[str | None, Placed, bool]]:
@@ -567,7 +571,7 @@ def _render_batch(batch: list[int], state: _RenderState) -> list[tuple[str | Non
     out = []
     for i in batch:
         page = state.pages[i]
-        digest = state.prints.of(page) if state.prints else None
+        digest = state.prints.of(page, compare=not state.compared) if state.prints else None
         kept = _previous_page(state, page, digest)
         out.append(kept or (digest, state.files.place(page.path, _render_page(state, page), page.template), True))
     return out

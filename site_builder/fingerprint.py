@@ -8,7 +8,7 @@ from dataclasses import fields
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import Iterator, Mapping
 
 from . import parallel
 from .cache import code_digest
@@ -95,12 +95,14 @@ class Fingerprints:
         """(id, id) → the two dataclasses or long lists or dicts, and whether they are the ``same``."""
         self._fields: dict[type, tuple[str, ...]] = {}
 
-    def of(self, page: Page) -> str | None:
-        """The page's digest, or None when part of its context cannot be digested (it is rendered)."""
+    def of(self, page: Page, compare: bool = True) -> str | None:
+        """The page's digest, or None when part of its context cannot be digested (it is rendered).
+        ``compare``: the last build's digest when the page shows the same (``before``); False when
+        it was found not to."""
         try:
             plan = page.context.get("plan")
             own = shows_related(page)
-            before = self.before(page)
+            before = self.before(page) if compare else None
             if before is not None:
                 return before
             # The page's own plan whole; any other plan (in a list, behind a measure) by its head.
@@ -110,8 +112,7 @@ class Fingerprints:
             if own:
                 # The measures, not their cosines: the page does not show those, and one edit moves
                 # every cosine a little (the words' weights are corpus-wide).
-                related = tuple(tuple(other for other, _cos in self.lib.related.get(f"{plan.id}#{e.item.anchor}", ()))
-                                for e in self.lib.entries_of(plan))
+                related = tuple(self._related(plan, self.lib.related))
             return self._digest((self.base, page.path, page.template, page.title, context, related)).hex()
         except (pickle.PicklingError, TypeError, ValueError, AttributeError, RecursionError):
             return None
@@ -148,13 +149,12 @@ class Fingerprints:
     def _same_related(self, plan: Plan, before: Mapping[str, tuple]) -> bool:
         """Whether each measure of ``plan`` has the same similar measures (the same objects, in
         order) in ``before`` (the last build's) as now: what its page shows of them."""
-        now = self.lib.related
+        return all(map(same_objects, self._related(plan, before), self._related(plan, self.lib.related)))
+
+    def _related(self, plan: Plan, related: Mapping[str, tuple]) -> Iterator[tuple]:
+        """Each measure of ``plan``'s similar measures in ``related``, without their cosines."""
         for entry in self.lib.entries_of(plan):
-            key = f"{plan.id}#{entry.item.anchor}"
-            a, b = before.get(key, ()), now.get(key, ())
-            if len(a) != len(b) or any(x[0] is not y[0] for x, y in zip(a, b)):
-                return False
-        return True
+            yield tuple(other for other, _cos in related.get(entry.id, ()))
 
     def same(self, a, b) -> bool:
         """Whether two page contexts show the same: plans and entries are the same objects (the
